@@ -1,0 +1,45 @@
+// Roles and what each may do (DESIGN.md, "Roles"). The single source for every entry point: server
+// actions, route handlers, the API and the CLI all reach these checks through lib/auth/guard.ts.
+export const ROLES = ["admin", "operator", "auditor"] as const;
+export type Role = (typeof ROLES)[number];
+
+export type Permission =
+  | "client.read"
+  | "client.create"
+  | "client.update" // edit, disable, enable, delete
+  | "secret.manage" // issue, rotate, revoke
+  | "user.read"
+  | "user.manage"
+  | "team.manage"
+  | "audit.read"
+  | "audit.verify"
+  | "settings.read"
+  | "settings.update";
+
+/** Permissions that also depend on which team owns the client. */
+export const TEAM_SCOPED: ReadonlySet<Permission> = new Set(["client.create", "client.update", "secret.manage"]);
+
+const GRANTS: Record<Role, ReadonlySet<Permission>> = {
+  admin: new Set<Permission>([
+    "client.read", "client.create", "client.update", "secret.manage", "user.read", "user.manage",
+    "team.manage", "audit.read", "audit.verify", "settings.read", "settings.update",
+  ]),
+  // operators change clients owned by a team they belong to, and read everything
+  operator: new Set<Permission>(["client.read", "client.create", "client.update", "secret.manage", "user.read", "audit.read", "settings.read"]),
+  // auditors read and export everything and change nothing
+  auditor: new Set<Permission>(["client.read", "user.read", "audit.read", "audit.verify", "settings.read"]),
+};
+
+export function roleGrants(role: Role, permission: Permission): boolean {
+  return GRANTS[role]?.has(permission) ?? false;
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: "Administrator",
+  operator: "Operator",
+  auditor: "Auditor",
+};

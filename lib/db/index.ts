@@ -1,0 +1,53 @@
+// The Prisma client for whichever database DATABASE_URL names. Both generated clients come from the
+// same model, so the SQLite client's type describes either; one build serves both databases.
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqliteClient, Prisma } from "./generated/sqlite/client";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
+import { databaseUrl, providerOf, sqliteFilePath, type Provider } from "./url";
+
+export type Db = SqliteClient;
+export type Tx = Prisma.TransactionClient;
+export { Prisma };
+
+type Holder = { client?: Db; provider?: Provider; url?: string };
+const globalHolder = globalThis as unknown as { __keyshiftDb?: Holder };
+const holder: Holder = (globalHolder.__keyshiftDb ??= {});
+
+function create(url: string): Db {
+  if (providerOf(url) === "postgresql") {
+    return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+  }
+  // timeout: how long a writer waits for SQLite's lock before failing (busy timeout)
+  return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${sqliteFilePath(url)}`, timeout: 10_000 }) });
+}
+
+/** The process-wide client (created on first use). */
+export function db(): Db {
+  const url = databaseUrl();
+  if (!holder.client || holder.url !== url) {
+    holder.client = create(url);
+    holder.url = url;
+    holder.provider = providerOf(url);
+  }
+  return holder.client;
+}
+
+export function provider(): Provider {
+  return providerOf(databaseUrl());
+}
+
+export async function disconnect(): Promise<void> {
+  await holder.client?.$disconnect();
+  holder.client = undefined;
+}
+
+/** Runs fn in one transaction: every row it writes lands together or not at all. */
+export function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db().$transaction(fn, { timeout: 15_000, maxWait: 15_000 });
+}
+
+/** True when a Prisma error is a unique-constraint violation (P2002). */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && "code" in error && (error as { code?: string }).code === "P2002";
+}

@@ -1,0 +1,74 @@
+// Typed organisation settings: one table, a key per setting, defaults in code. Later issues extend
+// SETTINGS (policy); every read goes through getSettings so a missing row means the default.
+import { z } from "zod";
+import type { Actor } from "../auth/actor";
+import { assertCan } from "../auth/guard";
+import { appendAudit } from "../audit/log";
+import { db, transaction, type Tx } from "../db";
+import { invalid } from "../errors";
+
+export const SETTINGS = {
+  "secret.lifetimeDays": {
+    label: "Secret lifetime (days)",
+    help: "How long a newly issued secret stays valid.",
+    schema: z.coerce.number().int().min(1, "At least 1 day").max(3650, "At most 3650 days"),
+    default: 90,
+  },
+  "secret.rotationOverlapDays": {
+    label: "Rotation overlap (days)",
+    help: "After a rotation the old secret keeps working this long, so clients can switch without an outage.",
+    schema: z.coerce.number().int().min(0, "At least 0 days").max(90, "At most 90 days"),
+    default: 7,
+  },
+  "secret.expiringSoonDays": {
+    label: "Expiring-soon window (days)",
+    help: "Secrets expiring within this many days are listed on the overview.",
+    schema: z.coerce.number().int().min(1, "At least 1 day").max(365, "At most 365 days"),
+    default: 14,
+  },
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type Settings = { [K in SettingKey]: z.infer<(typeof SETTINGS)[K]["schema"]> };
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+export async function getSettings(client: Tx = db()): Promise<Settings> {
+  const rows = await client.setting.findMany({ where: { key: { in: SETTING_KEYS } } });
+  const stored = new Map(rows.map((r) => [r.key, r.value]));
+  const result = {} as Record<SettingKey, unknown>;
+  for (const key of SETTING_KEYS) {
+    const raw = stored.get(key);
+    const parsed = raw === undefined ? undefined : SETTINGS[key].schema.safeParse(JSON.parse(raw));
+    result[key] = parsed?.success ? parsed.data : SETTINGS[key].default;
+  }
+  return result as Settings;
+}
+
+/** Validates every given value first; writes nothing unless all are valid. */
+export async function updateSettings(actor: Actor, input: Record<string, unknown>): Promise<Settings> {
+  assertCan(actor, "settings.update");
+  const fields: Record<string, string> = {};
+  const values: Partial<Record<SettingKey, unknown>> = {};
+  for (const key of SETTING_KEYS) {
+    if (!(key in input)) continue;
+    const parsed = SETTINGS[key].schema.safeParse(input[key]);
+    if (parsed.success) values[key] = parsed.data;
+    else fields[key] = parsed.error.issues[0]?.message ?? "Invalid value";
+  }
+  const unknown = Object.keys(input).filter((k) => !(SETTING_KEYS as string[]).includes(k));
+  for (const key of unknown) fields[key] = "Unknown setting";
+  if (Object.keys(fields).length) throw invalid("Some settings are not valid.", fields);
+
+  return transaction(async (tx) => {
+    const before = await getSettings(tx);
+    const changed: Record<string, { from: unknown; to: unknown }> = {};
+    for (const [key, value] of Object.entries(values) as [SettingKey, unknown][]) {
+      if (before[key] === value) continue;
+      changed[key] = { from: before[key], to: value };
+      const data = { value: JSON.stringify(value), updatedById: actor.type === "user" ? actor.id : null };
+      await tx.setting.upsert({ where: { key }, create: { key, ...data }, update: data });
+    }
+    if (Object.keys(changed).length) await appendAudit(tx, actor, { action: "settings.update", target: { type: "settings", id: "organisation" }, details: { changed } });
+    return getSettings(tx);
+  });
+}

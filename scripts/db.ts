@@ -1,0 +1,94 @@
+// Database tooling for both providers.
+//   tsx scripts/db.ts generate                 derive the PostgreSQL schema and generate both clients
+//   tsx scripts/db.ts migrate                  apply migrations to DATABASE_URL (SQLite or PostgreSQL)
+//   tsx scripts/db.ts new-migration <name>     write migrations for both providers from the schema change
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { databaseUrl, providerOf, sqliteFilePath } from "../lib/db/url";
+
+const root = path.resolve(__dirname, "..");
+const prismaBin = path.join(root, "node_modules", ".bin", "prisma");
+const sqliteSchema = path.join(root, "prisma", "sqlite", "schema.prisma");
+const pgSchema = path.join(root, "prisma", "postgresql", "schema.prisma");
+
+function prisma(args: string[], env: NodeJS.ProcessEnv = {}, capture = false): string {
+  const out = execFileSync(prismaBin, args, {
+    cwd: root,
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1", ...env },
+    stdio: capture ? ["ignore", "pipe", "inherit"] : "inherit",
+    encoding: "utf8",
+  });
+  return out ?? "";
+}
+
+/** The PostgreSQL schema is the SQLite one with its provider, url and output changed. */
+export function derivePostgresSchema(source: string): string {
+  return source
+    .replace('provider = "sqlite"', 'provider = "postgresql"')
+    .replace('url      = "file:./placeholder.db"', 'url      = "postgresql://localhost/placeholder"')
+    .replace('output     = "../../lib/db/generated/sqlite"', 'output     = "../../lib/db/generated/postgresql"')
+    .replace(/^\/\/ Keyshift data model\..*$/m, "// GENERATED from prisma/sqlite/schema.prisma by scripts/db.ts: edit that file, not this one.");
+}
+
+function writePostgresSchema(): void {
+  fs.mkdirSync(path.dirname(pgSchema), { recursive: true });
+  fs.writeFileSync(pgSchema, derivePostgresSchema(fs.readFileSync(sqliteSchema, "utf8")));
+}
+
+function generate(): void {
+  writePostgresSchema();
+  prisma(["generate", "--config", "prisma/sqlite.config.ts"], { DATABASE_URL: "file:./data/generate.db" });
+  prisma(["generate", "--config", "prisma/postgresql.config.ts"], { DATABASE_URL: "postgresql://localhost/unused" });
+}
+
+function migrate(): void {
+  const url = databaseUrl();
+  const provider = providerOf(url);
+  if (provider === "sqlite") fs.mkdirSync(path.dirname(sqliteFilePath(url)), { recursive: true });
+  prisma(["migrate", "deploy", "--config", `prisma/${provider}.config.ts`], { DATABASE_URL: url });
+}
+
+function newMigration(name: string): void {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error("migration name: lower-case letters, digits and _ only");
+  writePostgresSchema();
+  const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "keyshift-migration-"));
+  for (const provider of ["sqlite", "postgresql"] as const) {
+    const schema = provider === "sqlite" ? sqliteSchema : pgSchema;
+    const dir = path.join(root, "prisma", provider, "migrations");
+    const previous = path.join(tmp, `${provider}.prisma`);
+    let from = ["--from-empty"];
+    try {
+      const old = execFileSync("git", ["show", "HEAD:prisma/sqlite/schema.prisma"], {
+        cwd: root,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      fs.writeFileSync(previous, provider === "sqlite" ? old : derivePostgresSchema(old));
+      if (fs.existsSync(dir)) from = ["--from-schema-datamodel", previous];
+    } catch {
+      // no committed schema yet: the first migration starts from an empty database
+    }
+    const sql = prisma(
+      ["migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script", "--config", `prisma/${provider}.config.ts`],
+      { DATABASE_URL: provider === "sqlite" ? "file:./data/generate.db" : (process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres") },
+      true,
+    );
+    const target = path.join(dir, `${stamp}_${name}`);
+    fs.mkdirSync(target, { recursive: true });
+    fs.writeFileSync(path.join(target, "migration.sql"), sql);
+    fs.writeFileSync(path.join(dir, "migration_lock.toml"), `provider = "${provider}"\n`);
+    console.log(`wrote ${path.relative(root, target)}/migration.sql`);
+  }
+}
+
+const [command, arg] = process.argv.slice(2);
+if (command === "generate") generate();
+else if (command === "migrate") migrate();
+else if (command === "new-migration" && arg) newMigration(arg);
+else {
+  console.error("usage: tsx scripts/db.ts generate | migrate | new-migration <name>");
+  process.exit(2);
+}
