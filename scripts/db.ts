@@ -13,11 +13,11 @@ const prismaBin = path.join(root, "node_modules", ".bin", "prisma");
 const sqliteSchema = path.join(root, "prisma", "sqlite", "schema.prisma");
 const pgSchema = path.join(root, "prisma", "postgresql", "schema.prisma");
 
-function prisma(args: string[], env: NodeJS.ProcessEnv = {}, capture = false): string {
+function prisma(args: string[], env: Record<string, string> = {}, capture = false): string {
   const out = execFileSync(prismaBin, args, {
     cwd: root,
     env: { ...process.env, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1", ...env },
-    stdio: capture ? ["ignore", "pipe", "inherit"] : "inherit",
+    stdio: capture ? ["ignore", "pipe", "pipe"] : "inherit",
     encoding: "utf8",
   });
   return out ?? "";
@@ -37,17 +37,24 @@ function writePostgresSchema(): void {
   fs.writeFileSync(pgSchema, derivePostgresSchema(fs.readFileSync(sqliteSchema, "utf8")));
 }
 
-function generate(): void {
+export function generate(): void {
   writePostgresSchema();
   prisma(["generate", "--config", "prisma/sqlite.config.ts"], { DATABASE_URL: "file:./data/generate.db" });
   prisma(["generate", "--config", "prisma/postgresql.config.ts"], { DATABASE_URL: "postgresql://localhost/unused" });
 }
 
-function migrate(): void {
+export function migrate(): void {
   const url = databaseUrl();
   const provider = providerOf(url);
   if (provider === "sqlite") fs.mkdirSync(path.dirname(sqliteFilePath(url)), { recursive: true });
-  prisma(["migrate", "deploy", "--config", `prisma/${provider}.config.ts`], { DATABASE_URL: url });
+  try {
+    prisma(["migrate", "deploy", "--config", `prisma/${provider}.config.ts`], { DATABASE_URL: url }, true);
+  } catch (error) {
+    // the CLI's own output says which migration failed and why
+    const failed = error as { stdout?: string; stderr?: string };
+    process.stderr.write(`${failed.stdout ?? ""}${failed.stderr ?? ""}`);
+    throw new Error(`migrations failed on ${provider}`);
+  }
 }
 
 function newMigration(name: string): void {
@@ -84,11 +91,13 @@ function newMigration(name: string): void {
   }
 }
 
-const [command, arg] = process.argv.slice(2);
-if (command === "generate") generate();
-else if (command === "migrate") migrate();
-else if (command === "new-migration" && arg) newMigration(arg);
-else {
-  console.error("usage: tsx scripts/db.ts generate | migrate | new-migration <name>");
-  process.exit(2);
+if (require.main === module) {
+  const [command, arg] = process.argv.slice(2);
+  if (command === "generate") generate();
+  else if (command === "migrate") migrate();
+  else if (command === "new-migration" && arg) newMigration(arg);
+  else {
+    console.error("usage: tsx scripts/db.ts generate | migrate | new-migration <name>");
+    process.exit(2);
+  }
 }

@@ -22,7 +22,11 @@ function whereOf(filter: AuditFilter): Prisma.AuditEventWhereInput {
   if (filter.action) and.push({ action: { startsWith: filter.action } });
   if (filter.target) and.push({ OR: [{ targetId: filter.target }, { targetName: { contains: filter.target } }] });
   if (filter.from) and.push({ at: { gte: filter.from } });
-  if (filter.to) and.push({ at: { lte: filter.to } });
+  if (filter.to) {
+    // a date without a time (from a date picker) includes that whole day
+    const dayOnly = filter.to.getUTCHours() === 0 && filter.to.getUTCMinutes() === 0 && filter.to.getUTCSeconds() === 0 && filter.to.getUTCMilliseconds() === 0;
+    and.push({ at: dayOnly ? { lt: new Date(filter.to.getTime() + 86_400_000) } : { lte: filter.to } });
+  }
   return and.length ? { AND: and } : {};
 }
 
@@ -68,4 +72,10 @@ export async function* auditCsv(actor: Actor, filter: AuditFilter): AsyncGenerat
     if (rows.length < 1000) return;
     after = rows[rows.length - 1].seq;
   }
+}
+
+/** The most recent entries about one target (client page, user page). */
+export async function recentAuditFor(actor: Actor, targetType: string, targetId: string, take = 20) {
+  assertCan(actor, "audit.read");
+  return db().auditEvent.findMany({ where: { targetType, targetId }, orderBy: { seq: "desc" }, take });
 }

@@ -8,12 +8,13 @@ import { notFound } from "../errors";
 import { DAY_MS, validSecretWhere } from "../secrets/status";
 import { AGE_BUCKETS, type ClientListQuery } from "./schema";
 
-export function ageBucketRange(bucketId: string, now: Date): { gte?: Date; lte?: Date } {
+export function ageBucketRange(bucketId: string, now: Date): { gt?: Date; lte?: Date } {
   const bucket = AGE_BUCKETS.find((b) => b.id === bucketId);
   if (!bucket) return {};
-  // a secret N days old was created between now-(N+1) days and now-N days
-  const range: { gte?: Date; lte?: Date } = { lte: new Date(now.getTime() - bucket.minDays * DAY_MS) };
-  if (bucket.maxDays !== null) range.gte = new Date(now.getTime() - (bucket.maxDays + 1) * DAY_MS);
+  // a secret N days old (ageInDays) was created in (now-(N+1) days, now-N days]: the lower bound is
+  // exclusive, so a secret exactly 31 days old falls in one bucket only
+  const range: { gt?: Date; lte?: Date } = { lte: new Date(now.getTime() - bucket.minDays * DAY_MS) };
+  if (bucket.maxDays !== null) range.gt = new Date(now.getTime() - (bucket.maxDays + 1) * DAY_MS);
   return range;
 }
 

@@ -19,5 +19,5 @@ export function providerOf(url: string): Provider {
 /** Absolute path of a `file:` URL, relative paths taken from the working directory (the project root). */
 export function sqliteFilePath(url: string = databaseUrl()): string {
   const rest = url.replace(/^file:/, "").split("?")[0];
-  return path.resolve(process.cwd(), rest);
+  return path.resolve(/*turbopackIgnore: true*/ process.cwd(), rest);
 }

@@ -1,0 +1,44 @@
+import type { Metadata } from "next";
+import { forbidden, notFound } from "next/navigation";
+import { ClientForm } from "@/components/clients/client-form";
+import { Card, PageHeader } from "@/components/ui";
+import { can } from "@/lib/auth/guard";
+import { getClient, listTeams } from "@/lib/clients/queries";
+import { DomainError } from "@/lib/errors";
+import { requirePageActor } from "../../../../_lib/session";
+import { updateClientAction } from "../../actions";
+
+export const metadata: Metadata = { title: "Edit client" };
+
+export default async function EditClientPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePageActor("client.update");
+  const { id } = await params;
+  const client = await getClient(actor, id).catch((error) => {
+    if (error instanceof DomainError && error.code === "not_found") notFound();
+    throw error;
+  });
+  if (!can(actor, "client.update", { teamId: client.ownerTeam.id })) forbidden();
+  const teams = (await listTeams()).filter((t) => actor.role === "admin" || actor.teamIds.includes(t.id));
+  return (
+    <>
+      <PageHeader title={`Edit ${client.name}`} description={<code>{client.clientId}</code>} />
+      <Card>
+        <ClientForm
+          mode="edit"
+          teams={teams}
+          values={{
+            name: client.name,
+            description: client.description,
+            environment: client.environment,
+            ownerTeamId: client.ownerTeam.id,
+            contactEmail: client.contactEmail,
+            grantTypes: client.grantTypes.split(" "),
+            scopes: client.scopes,
+          }}
+          action={updateClientAction.bind(null, client.id)}
+          cancelHref={`/clients/${client.id}`}
+        />
+      </Card>
+    </>
+  );
+}

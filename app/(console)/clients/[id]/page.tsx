@@ -1,0 +1,113 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { AuditTable } from "@/components/audit/audit-table";
+import { ClientStatusActions } from "@/components/clients/client-status-actions";
+import { ENV_TONES, METHOD_LABELS } from "@/components/clients/labels";
+import { SecretsPanel } from "@/components/clients/secrets-panel";
+import { Badge, ButtonLink, Card, PageHeader, formatDate } from "@/components/ui";
+import { can } from "@/lib/auth/guard";
+import { recentAuditFor } from "@/lib/audit/query";
+import { getClient } from "@/lib/clients/queries";
+import { SECRET_METHODS, type AuthMethod } from "@/lib/clients/schema";
+import { DomainError } from "@/lib/errors";
+import { getSettings } from "@/lib/settings";
+import { ageInDays, secretStatus } from "@/lib/secrets/status";
+import { requirePageActor } from "../../../_lib/session";
+
+export const metadata: Metadata = { title: "Client" };
+
+async function load(actor: Parameters<typeof getClient>[0], id: string) {
+  try {
+    return await getClient(actor, id);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "not_found") notFound();
+    throw error;
+  }
+}
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="grid grid-cols-3 gap-2 py-1.5 text-sm">
+      <dt className="text-slate-500">{label}</dt>
+      <dd className="col-span-2 break-words">{children}</dd>
+    </div>
+  );
+}
+
+export default async function ClientPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePageActor("client.read");
+  const { id } = await params;
+  const client = await load(actor, id);
+  const [audit, settings] = await Promise.all([recentAuditFor(actor, "client", client.clientId), getSettings()]);
+  const canChange = can(actor, "client.update", { teamId: client.ownerTeam.id });
+  const canManageSecrets = can(actor, "secret.manage", { teamId: client.ownerTeam.id });
+  const now = new Date();
+  const secrets = client.secrets.map((s) => ({
+    id: s.id,
+    hint: s.hint,
+    external: s.external,
+    status: secretStatus(s, now),
+    ageDays: ageInDays(s.createdAt, now),
+    createdAt: s.createdAt.toISOString(),
+    createdBy: s.createdBy,
+    expiresAt: s.expiresAt?.toISOString() ?? null,
+    lastUsedAt: s.lastUsedAt?.toISOString() ?? null,
+  }));
+  const validSecrets = secrets.filter((s) => s.status === "active" || s.status === "rotating").length;
+
+  return (
+    <>
+      <PageHeader
+        title={
+          <span className="flex items-center gap-3">
+            {client.name}
+            <Badge tone={ENV_TONES[client.environment]}>{client.environment}</Badge>
+            {client.status === "disabled" && <Badge>disabled</Badge>}
+          </span>
+        }
+        description={<code className="text-slate-700">{client.clientId}</code>}
+        actions={canChange && <ButtonLink href={`/clients/${client.id}/edit`} variant="secondary">Edit</ButtonLink>}
+      />
+      {!canChange && (
+        <p className="mb-4 text-sm text-slate-600" data-testid="read-only-note">
+          {actor.role === "auditor" ? "Auditors have read-only access." : `Owned by ${client.ownerTeam.name}; only its members and administrators can change it.`}
+        </p>
+      )}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card title="Registration" className="lg:col-span-1">
+          <dl className="divide-y divide-slate-100">
+            <Row label="Owner team">{client.ownerTeam.name}</Row>
+            <Row label="Contact">{client.contactEmail}</Row>
+            <Row label="Auth method">{METHOD_LABELS[client.authMethod] ?? client.authMethod}</Row>
+            <Row label="Accepted now">{client.acceptedMethods.split(" ").filter(Boolean).map((m) => <code key={m} className="mr-2">{m}</code>)}</Row>
+            <Row label="Grant types">{client.grantTypes.split(" ").map((g) => <code key={g} className="mr-2 block">{g}</code>)}</Row>
+            <Row label="Scopes">{client.scopes ? client.scopes.split(" ").map((s) => <code key={s} className="mr-2">{s}</code>) : "—"}</Row>
+            <Row label="Description">{client.description || "—"}</Row>
+            <Row label="Created">{formatDate(client.createdAt, true)}</Row>
+            <Row label="Last authenticated">{client.lastAuthAt ? `${formatDate(client.lastAuthAt, true)} (${client.lastAuthMethod})` : "never"}</Row>
+          </dl>
+        </Card>
+        <Card title="Secrets" className="lg:col-span-2">
+          <SecretsPanel
+            clientDbId={client.id}
+            secrets={secrets}
+            canManage={canManageSecrets}
+            usesSecrets={SECRET_METHODS.includes(client.authMethod as AuthMethod)}
+            hasValidSecret={validSecrets > 0}
+            overlapDays={settings["secret.rotationOverlapDays"]}
+            active={client.status === "active"}
+          />
+        </Card>
+      </div>
+      {canChange && (
+        <Card title="Status" className="mt-6">
+          <ClientStatusActions clientDbId={client.id} clientId={client.clientId} status={client.status} validSecrets={validSecrets} />
+        </Card>
+      )}
+      <Card title="Audit trail for this client" className="mt-6" actions={<Link href={`/audit?target=${encodeURIComponent(client.clientId)}`} className="text-sm">All entries →</Link>}>
+        <AuditTable rows={audit} showTarget={false} />
+      </Card>
+    </>
+  );
+}

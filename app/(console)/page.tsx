@@ -1,0 +1,97 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { METHOD_LABELS, ageTone } from "@/components/clients/labels";
+import { MethodChart, SecretAgeChart } from "@/components/overview/charts";
+import { Badge, Card, EmptyState, PageHeader, formatDate, relativeDays, tableClass, tdClass, thClass } from "@/components/ui";
+import { overview } from "@/lib/metrics/overview";
+import { ageInDays } from "@/lib/secrets/status";
+import { requirePageActor } from "../_lib/session";
+
+export const metadata: Metadata = { title: "Overview" };
+
+function Figure({ label, value, href }: { label: string; value: number; href: string }) {
+  return (
+    <Link href={href} className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 hover:no-underline hover:ring-brand-500">
+      <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</p>
+      <p className="mt-1 text-2xl font-semibold text-slate-900">{value.toLocaleString("en")}</p>
+    </Link>
+  );
+}
+
+export default async function OverviewPage() {
+  const actor = await requirePageActor("client.read");
+  const data = await overview(actor);
+  const now = new Date();
+  return (
+    <>
+      <PageHeader title="Overview" description="How your confidential clients authenticate, and how old their shared secrets are." />
+      <div className="mb-6 grid grid-cols-2 gap-4 md:grid-cols-4">
+        <Figure label="Clients" value={data.totals.clients} href="/clients" />
+        <Figure label="Disabled" value={data.totals.disabled} href="/clients?status=disabled" />
+        <Figure label="Active secrets" value={data.totals.validSecrets} href="#secret-ages" />
+        <Figure label={`Expiring within ${data.expiring.days} days`} value={data.expiring.count} href={data.expiring.href} />
+      </div>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Clients by authentication method">
+          <MethodChart data={data.byMethod.map((m) => ({ label: METHOD_LABELS[m.method], count: m.count, href: m.href }))} />
+          <ul className="mt-2 flex flex-wrap gap-4 text-sm">
+            {data.byMethod.map((m) => (
+              <li key={m.method}><Link href={m.href}>{METHOD_LABELS[m.method]}: {m.count}</Link></li>
+            ))}
+          </ul>
+        </Card>
+        <Card title="Active secrets by age" id="secret-ages">
+          <SecretAgeChart data={data.secretAges.map((b) => ({ label: b.label, count: b.count, href: b.href }))} />
+          <ul className="mt-2 flex flex-wrap gap-4 text-sm" data-testid="age-buckets">
+            {data.secretAges.map((b) => (
+              <li key={b.bucket}><Link href={b.href}>{b.label}: {b.count}</Link></li>
+            ))}
+          </ul>
+        </Card>
+        <Card title="Oldest active secrets">
+          {data.oldest.length === 0 ? (
+            <EmptyState>No active secrets.</EmptyState>
+          ) : (
+            <table className={tableClass}>
+              <thead>
+                <tr><th className={thClass}>Client</th><th className={thClass}>Age</th><th className={thClass}>Last used</th></tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {data.oldest.map((s) => {
+                  const age = ageInDays(s.createdAt, now);
+                  return (
+                    <tr key={s.id}>
+                      <td className={tdClass}><Link href={`/clients/${s.client.id}`}>{s.client.name}</Link> <span className="font-mono text-xs text-slate-500">{s.hint}…</span></td>
+                      <td className={tdClass}><Badge tone={ageTone(age)}>{age} d</Badge></td>
+                      <td className={tdClass}>{s.lastUsedAt ? formatDate(s.lastUsedAt) : "never"}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+        </Card>
+        <Card title={`Secrets expiring within ${data.expiring.days} days`} actions={<Link href={data.expiring.href} className="text-sm">All {data.expiring.count} →</Link>}>
+          {data.expiring.rows.length === 0 ? (
+            <EmptyState>Nothing expires in the next {data.expiring.days} days.</EmptyState>
+          ) : (
+            <table className={tableClass}>
+              <thead>
+                <tr><th className={thClass}>Client</th><th className={thClass}>Expires</th><th className={thClass}>Note</th></tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {data.expiring.rows.map((s) => (
+                  <tr key={s.id}>
+                    <td className={tdClass}><Link href={`/clients/${s.client.id}`}>{s.client.name}</Link></td>
+                    <td className={tdClass}>{formatDate(s.expiresAt, true)} ({relativeDays(s.expiresAt, now)})</td>
+                    <td className={tdClass}>{s.rotatedAt ? <Badge tone="amber">rotation overlap</Badge> : <Badge tone="red">rotate soon</Badge>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import { Card, PageHeader } from "@/components/ui";
+import { SettingsForm } from "@/components/settings-form";
+import { can } from "@/lib/auth/guard";
+import { getSettings, SETTING_KEYS, SETTINGS } from "@/lib/settings";
+import { requirePageActor } from "../../_lib/session";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const actor = await requirePageActor("settings.read");
+  const settings = await getSettings();
+  const items = SETTING_KEYS.map((key) => ({ key, label: SETTINGS[key].label, help: SETTINGS[key].help, value: settings[key] as number }));
+  const editable = can(actor, "settings.update");
+  return (
+    <>
+      <PageHeader title="Settings" description={editable ? "Organisation-wide defaults for secrets. Changes are audited." : "Only administrators change settings."} />
+      <Card>
+        <SettingsForm items={items} editable={editable} />
+      </Card>
+    </>
+  );
+}

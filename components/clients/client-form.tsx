@@ -1,0 +1,112 @@
+"use client";
+import Link from "next/link";
+import { Button, Field, inputClass } from "@/components/ui";
+import { FormMessage } from "@/components/forms/form-message";
+import { useFormAction } from "@/components/forms/use-form-action";
+import { ENVIRONMENTS, GRANT_TYPES } from "@/lib/clients/schema";
+import type { ActionResult } from "@/app/_lib/actions";
+import type { RevealedSecret } from "@/app/(console)/clients/actions";
+import { METHOD_LABELS } from "./labels";
+import { SecretReveal } from "./secret-reveal";
+
+export type ClientFormValues = {
+  name: string;
+  description: string;
+  environment: string;
+  ownerTeamId: string;
+  contactEmail: string;
+  grantTypes: string[];
+  scopes: string;
+};
+
+type Props = {
+  mode: "create" | "edit";
+  teams: { id: string; name: string }[];
+  values?: ClientFormValues;
+  action: (prev: unknown, formData: FormData) => Promise<ActionResult<unknown>>;
+  cancelHref: string;
+};
+
+export function ClientForm({ mode, teams, values, action, cancelHref }: Props) {
+  const { state, pending, onSubmit, fields } = useFormAction(action);
+  const created = mode === "create" && state?.ok ? (state.data as RevealedSecret) : null;
+  if (created) {
+    return (
+      <div className="space-y-4">
+        <FormMessage state={state} />
+        <p className="text-sm">
+          Client <code>{created.clientId}</code> is registered. Hand this secret to the team that runs it.
+        </p>
+        <SecretReveal secret={created.secret} expiresAt={created.expiresAt} />
+        <Link href={`/clients/${created.clientDbId}`} className="inline-block text-sm font-medium">
+          Go to the client →
+        </Link>
+      </div>
+    );
+  }
+  const err = (name: string) => ({ "aria-invalid": fields[name] ? true : undefined, "aria-describedby": fields[name] ? `${name}-error` : undefined });
+  return (
+    <form onSubmit={onSubmit} className="grid max-w-3xl grid-cols-1 gap-5 md:grid-cols-2" noValidate>
+      {mode === "create" && (
+        <Field label="client_id" name="clientId" error={fields.clientId} hint="Leave empty to generate one, or enter the identifier your IdP already uses (printable ASCII, no spaces).">
+          <input id="clientId" name="clientId" className={`${inputClass} font-mono`} autoComplete="off" {...err("clientId")} />
+        </Field>
+      )}
+      <Field label="Name" name="name" error={fields.name}>
+        <input id="name" name="name" defaultValue={values?.name} className={inputClass} required {...err("name")} />
+      </Field>
+      <div className="md:col-span-2">
+        <Field label="Description" name="description" error={fields.description}>
+          <textarea id="description" name="description" defaultValue={values?.description} rows={2} className={inputClass} {...err("description")} />
+        </Field>
+      </div>
+      <Field label="Environment" name="environment" error={fields.environment}>
+        <select id="environment" name="environment" defaultValue={values?.environment ?? ""} className={inputClass} {...err("environment")}>
+          <option value="" disabled>Choose…</option>
+          {ENVIRONMENTS.map((e) => <option key={e} value={e}>{e}</option>)}
+        </select>
+      </Field>
+      <Field label="Owner team" name="ownerTeamId" error={fields.ownerTeamId}>
+        <select id="ownerTeamId" name="ownerTeamId" defaultValue={values?.ownerTeamId ?? (teams.length === 1 ? teams[0].id : "")} className={inputClass} {...err("ownerTeamId")}>
+          <option value="" disabled>Choose…</option>
+          {teams.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+        </select>
+      </Field>
+      <Field label="Contact email" name="contactEmail" error={fields.contactEmail} hint="Who to ask about this client (expiry notices go here later).">
+        <input id="contactEmail" name="contactEmail" type="email" defaultValue={values?.contactEmail} className={inputClass} {...err("contactEmail")} />
+      </Field>
+      {mode === "create" && (
+        <Field label="Authentication method" name="authMethod" error={fields.authMethod} hint="Clients start with a secret; the migration to private_key_jwt follows once keys are registered.">
+          <select id="authMethod" name="authMethod" defaultValue="client_secret_basic" className={inputClass} {...err("authMethod")}>
+            <option value="client_secret_basic">{METHOD_LABELS.client_secret_basic}</option>
+            <option value="client_secret_post">{METHOD_LABELS.client_secret_post}</option>
+          </select>
+        </Field>
+      )}
+      <fieldset className="space-y-1 md:col-span-2">
+        <legend className="text-sm font-medium text-slate-800">Grant types</legend>
+        <div className="flex flex-wrap gap-x-5 gap-y-1">
+          {GRANT_TYPES.map((g) => (
+            <label key={g} className="flex items-center gap-2 text-sm">
+              <input type="checkbox" name="grantTypes" value={g} defaultChecked={values ? values.grantTypes.includes(g) : g === "client_credentials"} />
+              <span className="font-mono text-xs">{g}</span>
+            </label>
+          ))}
+        </div>
+        {fields.grantTypes && <p className="text-xs font-medium text-red-700">{fields.grantTypes}</p>}
+      </fieldset>
+      <div className="md:col-span-2">
+        <Field label="Scopes" name="scopes" error={fields.scopes} hint="Separated by spaces, e.g. payments:read payments:write">
+          <input id="scopes" name="scopes" defaultValue={values?.scopes} className={`${inputClass} font-mono`} {...err("scopes")} />
+        </Field>
+      </div>
+      <div className="flex items-center gap-3 md:col-span-2">
+        <Button type="submit" disabled={pending}>{pending ? "Saving…" : mode === "create" ? "Create client" : "Save changes"}</Button>
+        <Link href={cancelHref} className="text-sm">Cancel</Link>
+      </div>
+      <div className="md:col-span-2">
+        <FormMessage state={state} />
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,18 @@
+"use client";
+import { useActionState, startTransition, type FormEvent } from "react";
+import type { ActionResult } from "@/app/_lib/actions";
+
+/**
+ * useActionState without React's automatic form reset: on a validation error the user keeps what
+ * they typed and sees the message beside each field.
+ */
+export function useFormAction<T>(action: (prev: unknown, formData: FormData) => Promise<ActionResult<T>>) {
+  const [state, dispatch, pending] = useActionState(action, null as ActionResult<T> | null);
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    startTransition(() => dispatch(data));
+  }
+  const fields = state && !state.ok ? (state.fields ?? {}) : {};
+  return { state, pending, onSubmit, fields };
+}

@@ -1,0 +1,12 @@
+// Structured server log. Credential material never reaches it: known sensitive keys are redacted, and
+// callers log identifiers (client_id, secret id, hint), never values.
+import pino from "pino";
+
+export const log = pino({
+  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
+  base: { service: "keyshift" },
+  redact: {
+    paths: ["password", "secret", "token", "*.password", "*.secret", "*.token", "*.client_secret", "*.client_assertion", "headers.authorization", "headers.cookie"],
+    censor: "[redacted]",
+  },
+});

@@ -1,0 +1,59 @@
+// `npm start`: apply migrations, create the first administrator on an empty database, build the
+// production bundle when there is none, and serve the console. `npm run dev` serves with `next dev`.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { issuer, masterKey, port } from "../lib/config";
+import { databaseUrl, providerOf } from "../lib/db/url";
+import { migrate } from "./db";
+
+const root = path.resolve(__dirname, "..");
+const nextBin = path.join(root, "node_modules", ".bin", "next");
+
+export async function prepare(): Promise<void> {
+  const url = databaseUrl();
+  const provider = providerOf(url);
+  // fail early, with the variable's name, rather than on the first request
+  issuer();
+  masterKey();
+  console.log(`keyshift: database ${provider === "sqlite" ? url : "PostgreSQL"}; applying migrations…`);
+  migrate();
+  const { ensureFirstAdmin } = await import("../lib/bootstrap");
+  const boot = await ensureFirstAdmin();
+  if (boot.created) {
+    console.log(`keyshift: first administrator created: ${boot.email}`);
+    if (boot.generatedPassword) {
+      // printed once, on the terminal of whoever started the first run; never stored in plaintext
+      console.log(`keyshift: generated password (shown only now): ${boot.generatedPassword}`);
+    }
+  }
+  const { disconnect } = await import("../lib/db");
+  await disconnect();
+}
+
+export function serve(dev: boolean): void {
+  const env = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port()}`,
+    PORT: String(port()),
+  };
+  if (!dev && (process.argv.includes("--rebuild") || !fs.existsSync(path.join(root, ".next", "BUILD_ID")))) {
+    console.log("keyshift: building the production bundle (first start)…");
+    const build = spawnSync(nextBin, ["build"], { cwd: root, env: { ...env, NODE_ENV: "production" }, stdio: "inherit" });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+  console.log(`keyshift: console at ${env.NEXTAUTH_URL} (issuer ${issuer()})`);
+  const child = spawn(nextBin, [dev ? "dev" : "start", "-p", env.PORT], { cwd: root, env, stdio: "inherit" });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code) => process.exit(code ?? 0));
+}
+
+if (require.main === module) {
+  prepare()
+    .then(() => serve(process.argv.includes("--dev")))
+    .catch((error) => {
+      console.error(`keyshift: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    });
+}
