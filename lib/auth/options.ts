@@ -17,7 +17,8 @@ export function addressFrom(headers: Record<string, string | string[] | undefine
 
 export const SIGN_IN_MESSAGES: Record<string, string> = {
   invalid_credentials: "The email or password is not correct.",
-  disabled: "This account is disabled. Ask an administrator.",
+  // the same words as a wrong password: a distinct message would confirm that the password was right
+  disabled: "The email or password is not correct.",
   throttled: "Too many failed sign-ins. Wait 15 minutes and try again.",
 };
 

@@ -7,23 +7,34 @@ import { appendAudit } from "../audit/log";
 import { db, transaction, type Tx } from "../db";
 import { invalid } from "../errors";
 
+/** A whole number of days; an empty field is an error, never silently 0. */
+const days = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : Number(v)) : v),
+    z
+      .number({ error: "Enter a whole number of days" })
+      .int("Enter a whole number of days")
+      .min(min, `At least ${min} day${min === 1 ? "" : "s"}`)
+      .max(max, `At most ${max} days`),
+  );
+
 export const SETTINGS = {
   "secret.lifetimeDays": {
     label: "Secret lifetime (days)",
     help: "How long a newly issued secret stays valid.",
-    schema: z.coerce.number().int().min(1, "At least 1 day").max(3650, "At most 3650 days"),
+    schema: days(1, 3650),
     default: 90,
   },
   "secret.rotationOverlapDays": {
     label: "Rotation overlap (days)",
     help: "After a rotation the old secret keeps working this long, so clients can switch without an outage.",
-    schema: z.coerce.number().int().min(0, "At least 0 days").max(90, "At most 90 days"),
+    schema: days(0, 90),
     default: 7,
   },
   "secret.expiringSoonDays": {
     label: "Expiring-soon window (days)",
     help: "Secrets expiring within this many days are listed on the overview.",
-    schema: z.coerce.number().int().min(1, "At least 1 day").max(365, "At most 365 days"),
+    schema: days(1, 365),
     default: 14,
   },
 } as const;

@@ -1,0 +1,69 @@
+// Organisation settings: every value validated before anything is written, every change audited.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { disconnect, db } from "@/lib/db";
+import { getSettings, SETTINGS, updateSettings } from "@/lib/settings";
+import { auditCount, lastAudit, makeCast, rejection, resetDatabase, type Cast } from "./helpers";
+
+let cast: Cast;
+
+beforeAll(async () => {
+  await resetDatabase();
+  cast = await makeCast();
+});
+afterAll(disconnect);
+
+describe("updateSettings", () => {
+  it("reads defaults while nothing is stored", async () => {
+    expect(await getSettings()).toEqual({ "secret.lifetimeDays": 90, "secret.rotationOverlapDays": 7, "secret.expiringSoonDays": 14 });
+  });
+
+  const bad: { name: string; input: Record<string, unknown>; fields: Record<string, RegExp> }[] = [
+    { name: "a lifetime of 0 days", input: { "secret.lifetimeDays": 0 }, fields: { "secret.lifetimeDays": /At least 1 day/ } },
+    { name: "a lifetime over ten years", input: { "secret.lifetimeDays": 3651 }, fields: { "secret.lifetimeDays": /At most 3650 days/ } },
+    { name: "a fractional lifetime", input: { "secret.lifetimeDays": 1.5 }, fields: { "secret.lifetimeDays": /whole number of days/ } },
+    { name: "an empty overlap", input: { "secret.rotationOverlapDays": "" }, fields: { "secret.rotationOverlapDays": /whole number of days/ } },
+    { name: "a lifetime that is not a number", input: { "secret.lifetimeDays": "ninety" }, fields: { "secret.lifetimeDays": /number/i } },
+    { name: "a negative overlap", input: { "secret.rotationOverlapDays": -1 }, fields: { "secret.rotationOverlapDays": /At least 0 days/ } },
+    { name: "an overlap over 90 days", input: { "secret.rotationOverlapDays": 91 }, fields: { "secret.rotationOverlapDays": /At most 90 days/ } },
+    { name: "an expiring-soon window of 0", input: { "secret.expiringSoonDays": 0 }, fields: { "secret.expiringSoonDays": /At least 1 day/ } },
+    { name: "an unknown setting", input: { "secret.maxAgeDays": 30 }, fields: { "secret.maxAgeDays": /Unknown setting/ } },
+    {
+      name: "one bad value beside a good one",
+      input: { "secret.lifetimeDays": 30, "secret.rotationOverlapDays": 91 },
+      fields: { "secret.rotationOverlapDays": /At most 90 days/ },
+    },
+  ];
+  for (const { name, input, fields } of bad) {
+    it(`rejects ${name} with a field error and writes nothing`, async () => {
+      const auditBefore = await auditCount();
+      const error = await rejection(updateSettings(cast.admin, input), "invalid");
+      expect(Object.keys(error.fields ?? {})).toEqual(Object.keys(fields));
+      for (const [key, message] of Object.entries(fields)) expect(error.fields![key]).toMatch(message);
+      expect(await db().setting.count()).toBe(0);
+      expect(await auditCount()).toBe(auditBefore);
+    });
+  }
+
+  it("stores a valid change and audits what changed from what", async () => {
+    const settings = await updateSettings(cast.admin, { "secret.lifetimeDays": "30", "secret.rotationOverlapDays": 7 });
+    expect(settings["secret.lifetimeDays"]).toBe(30);
+    expect(await getSettings()).toMatchObject({ "secret.lifetimeDays": 30, "secret.rotationOverlapDays": 7 });
+    const entry = await lastAudit();
+    expect(entry).toMatchObject({ action: "settings.update", actorId: cast.admin.id, targetType: "settings" });
+    // the unchanged overlap is not reported as a change
+    expect(entry.details).toEqual({ changed: { "secret.lifetimeDays": { from: 90, to: 30 } } });
+    const row = await db().setting.findUniqueOrThrow({ where: { key: "secret.lifetimeDays" } });
+    expect(row.updatedById).toBe(cast.admin.id);
+  });
+
+  it("writes no audit entry when nothing changes", async () => {
+    const auditBefore = await auditCount();
+    await updateSettings(cast.admin, { "secret.lifetimeDays": 30 });
+    expect(await auditCount()).toBe(auditBefore);
+  });
+
+  it("falls back to the default when a stored value is no longer valid", async () => {
+    await db().setting.update({ where: { key: "secret.lifetimeDays" }, data: { value: "0" } });
+    expect((await getSettings())["secret.lifetimeDays"]).toBe(SETTINGS["secret.lifetimeDays"].default);
+  });
+});
