@@ -42,7 +42,8 @@ export function AuditTable({ rows, showTarget = true }: { rows: Row[]; showTarge
               {showTarget && (
                 <td className={tdClass}>
                   {r.targetType && <span className="text-slate-500">{r.targetType} </span>}
-                  <span className="font-mono text-xs">{r.targetName ?? r.targetId}</span>
+                  <span>{r.targetName ?? r.targetId}</span>
+                  {r.targetName && r.targetId && r.targetType === "client" && <span className="block font-mono text-xs text-slate-500">{r.targetId}</span>}
                 </td>
               )}
               <td className={`${tdClass} max-w-md break-words text-xs text-slate-600`}>{detailsText(r.details)}</td>
