@@ -1,5 +1,5 @@
 // `npm start`: apply migrations, create the first administrator on an empty database, build the
-// production bundle when there is none, and serve the console. `npm run dev` serves with `next dev`.
+// production bundle when there is none or the sources are newer, and serve the console. `npm run dev` serves with `next dev`.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -31,6 +31,28 @@ export async function prepare(): Promise<void> {
   await disconnect();
 }
 
+/** Newest modification time among the sources a production build is made from. */
+function newestSourceTime(): number {
+  let newest = 0;
+  const visit = (entry: string) => {
+    const stat = fs.statSync(entry, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) {
+      if (entry.endsWith(path.join("db", "generated"))) return;
+      for (const name of fs.readdirSync(entry)) visit(path.join(entry, name));
+    } else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const entry of ["app", "components", "lib", "public", "package-lock.json", "next.config.mjs", "postcss.config.mjs"]) visit(path.join(root, entry));
+  return newest;
+}
+
+/** A build is needed when there is none, or when a source changed after it was made. */
+function needsBuild(): boolean {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (process.argv.includes("--rebuild") || !fs.existsSync(buildId)) return true;
+  return newestSourceTime() > fs.statSync(buildId).mtimeMs;
+}
+
 export function serve(dev: boolean): void {
   const env = {
     ...process.env,
@@ -38,8 +60,8 @@ export function serve(dev: boolean): void {
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port()}`,
     PORT: String(port()),
   };
-  if (!dev && (process.argv.includes("--rebuild") || !fs.existsSync(path.join(root, ".next", "BUILD_ID")))) {
-    console.log("keyshift: building the production bundle (first start)…");
+  if (!dev && needsBuild()) {
+    console.log("keyshift: building the production bundle (none yet, or the sources changed)…");
     const build = spawnSync(nextBin, ["build"], { cwd: root, env: { ...env, NODE_ENV: "production" }, stdio: "inherit" });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
