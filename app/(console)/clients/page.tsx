@@ -117,7 +117,10 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
                       <td className={tdClass}>{c.ownerTeam.name}</td>
                       <td className={tdClass}>{METHOD_LABELS[c.authMethod] ?? c.authMethod}</td>
                       <td className={tdClass}>{age === null ? "—" : <Badge tone={ageTone(age)}>{age} d</Badge>}</td>
-                      <td className={tdClass}>{c.secretExpiresAt ? `${formatDate(c.secretExpiresAt)} (${relativeDays(c.secretExpiresAt, now)})` : "—"}</td>
+                      <td className={tdClass}>
+                        {c.secretExpiresAt ? formatDate(c.secretExpiresAt) : "—"}
+                        {c.secretExpiresAt && (c.secretExpiresAt <= now ? <span className="ml-1"><Badge tone="red">expired</Badge></span> : <span className="text-slate-500"> ({relativeDays(c.secretExpiresAt, now)})</span>)}
+                      </td>
                       <td className={tdClass}>{c.lastAuthAt ? formatDate(c.lastAuthAt, true) : "never"}</td>
                     </tr>
                   );
