@@ -4,10 +4,11 @@ import { SYSTEM } from "./auth/actor";
 import { generatePassword, hashPassword } from "./auth/password";
 import { db, transaction } from "./db";
 import { PasswordSchema } from "./users/schema";
+import type { Env } from "./db/url";
 
 export type Bootstrap = { created: false } | { created: true; email: string; generatedPassword?: string };
 
-export async function ensureFirstAdmin(env: NodeJS.ProcessEnv = process.env): Promise<Bootstrap> {
+export async function ensureFirstAdmin(env: Env = process.env): Promise<Bootstrap> {
   if ((await db().user.count()) > 0) return { created: false };
   const email = (env.KEYSHIFT_ADMIN_EMAIL?.trim() || "admin@keyshift.local").toLowerCase();
   const given = env.KEYSHIFT_ADMIN_PASSWORD;

@@ -3,16 +3,16 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { databaseUrl, providerOf, sqliteFilePath } from "./db/url";
+import { databaseUrl, providerOf, sqliteFilePath, type Env } from "./db/url";
 
 export class ConfigError extends Error {}
 
-export function port(env: NodeJS.ProcessEnv = process.env): number {
+export function port(env: Env = process.env): number {
   return Number(env.PORT ?? 3000);
 }
 
 /** The issuer identifier: configured, never derived from request headers (DESIGN.md). */
-export function issuer(env: NodeJS.ProcessEnv = process.env): string {
+export function issuer(env: Env = process.env): string {
   const configured = env.KEYSHIFT_ISSUER?.trim();
   if (configured) return configured;
   if (providerOf(databaseUrl(env)) === "postgresql") {
@@ -29,7 +29,7 @@ function decodeMasterKey(text: string): Buffer {
 }
 
 /** Where the embedded mode keeps its generated master key: beside the SQLite database. */
-export function masterKeyFile(env: NodeJS.ProcessEnv = process.env): string {
+export function masterKeyFile(env: Env = process.env): string {
   return path.join(path.dirname(sqliteFilePath(databaseUrl(env))), "master.key");
 }
 
@@ -40,7 +40,7 @@ let cachedMasterKey: Buffer | undefined;
  * derived. Embedded mode generates one on first use and keeps it under data/ (mode 0600); with
  * PostgreSQL it must be given, so that every instance shares it.
  */
-export function masterKey(env: NodeJS.ProcessEnv = process.env): Buffer {
+export function masterKey(env: Env = process.env): Buffer {
   if (cachedMasterKey) return cachedMasterKey;
   const given = env.KEYSHIFT_MASTER_KEY;
   if (given) return (cachedMasterKey = decodeMasterKey(given));

@@ -11,7 +11,8 @@ async function main() {
   } else {
     console.log("demo: dataset already loaded");
   }
-  const { disconnect } = await import("../lib/db");
+  const { disconnect, refreshPlannerStatistics } = await import("../lib/db");
+  await refreshPlannerStatistics();
   await disconnect();
   serve(process.argv.includes("--dev"));
 }

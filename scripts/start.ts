@@ -27,7 +27,8 @@ export async function prepare(): Promise<void> {
       console.log(`keyshift: generated password (shown only now): ${boot.generatedPassword}`);
     }
   }
-  const { disconnect } = await import("../lib/db");
+  const { disconnect, refreshPlannerStatistics } = await import("../lib/db");
+  await refreshPlannerStatistics();
   await disconnect();
 }
 

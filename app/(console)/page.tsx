@@ -28,7 +28,7 @@ export default async function OverviewPage() {
       <div className="mb-6 grid grid-cols-2 gap-4 md:grid-cols-4">
         <Figure label="Clients" value={data.totals.clients} href="/clients" />
         <Figure label="Disabled" value={data.totals.disabled} href="/clients?status=disabled" />
-        <Figure label="Active secrets" value={data.totals.validSecrets} href="#secret-ages" />
+        <Figure label="Clients with a valid secret" value={data.totals.withValidSecret} href="#secret-ages" />
         <Figure label={`Expiring within ${data.expiring.days} days`} value={data.expiring.count} href={data.expiring.href} />
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
@@ -47,6 +47,7 @@ export default async function OverviewPage() {
               <li key={b.bucket}><Link href={b.href}>{b.label}: {b.count}</Link></li>
             ))}
           </ul>
+          <p className="mt-2 text-xs text-slate-500">Each client&apos;s current secret; a secret rotating out ends by itself within the overlap window.</p>
         </Card>
         <Card title="Oldest active secrets">
           {data.oldest.length === 0 ? (
@@ -61,7 +62,10 @@ export default async function OverviewPage() {
                   const age = ageInDays(s.createdAt, now);
                   return (
                     <tr key={s.id}>
-                      <td className={tdClass}><Link href={`/clients/${s.client.id}`}>{s.client.name}</Link> <span className="font-mono text-xs text-slate-500">{s.hint}…</span></td>
+                      <td className={tdClass}>
+                        <Link href={`/clients/${s.client.id}`}>{s.client.name}</Link> <span className="font-mono text-xs text-slate-500">{s.hint}…</span>
+                        {s.rotatedAt && <span className="ml-2"><Badge tone="amber">rotating out</Badge></span>}
+                      </td>
                       <td className={tdClass}><Badge tone={ageTone(age)}>{age} d</Badge></td>
                       <td className={tdClass}>{s.lastUsedAt ? formatDate(s.lastUsedAt) : "never"}</td>
                     </tr>
@@ -71,20 +75,19 @@ export default async function OverviewPage() {
             </table>
           )}
         </Card>
-        <Card title={`Secrets expiring within ${data.expiring.days} days`} actions={<Link href={data.expiring.href} className="text-sm">All {data.expiring.count} →</Link>}>
+        <Card title={`Secrets expiring within ${data.expiring.days} days: rotate them`} actions={<Link href={data.expiring.href} className="text-sm">All {data.expiring.count} →</Link>}>
           {data.expiring.rows.length === 0 ? (
             <EmptyState>Nothing expires in the next {data.expiring.days} days.</EmptyState>
           ) : (
             <table className={tableClass}>
               <thead>
-                <tr><th className={thClass}>Client</th><th className={thClass}>Expires</th><th className={thClass}>Note</th></tr>
+                <tr><th className={thClass}>Client</th><th className={thClass}>Expires</th></tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
-                {data.expiring.rows.map((s) => (
-                  <tr key={s.id}>
-                    <td className={tdClass}><Link href={`/clients/${s.client.id}`}>{s.client.name}</Link></td>
-                    <td className={tdClass}>{formatDate(s.expiresAt, true)} ({relativeDays(s.expiresAt, now)})</td>
-                    <td className={tdClass}>{s.rotatedAt ? <Badge tone="amber">rotation overlap</Badge> : <Badge tone="red">rotate soon</Badge>}</td>
+                {data.expiring.rows.map((c) => (
+                  <tr key={c.id}>
+                    <td className={tdClass}><Link href={`/clients/${c.id}`}>{c.name}</Link> <span className="text-xs text-slate-500">{c.environment}</span></td>
+                    <td className={tdClass}>{formatDate(c.secretExpiresAt, true)} ({relativeDays(c.secretExpiresAt, now)})</td>
                   </tr>
                 ))}
               </tbody>

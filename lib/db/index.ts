@@ -51,3 +51,16 @@ export function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && "code" in error && (error as { code?: string }).code === "P2002";
 }
+
+/**
+ * SQLite plans queries well only with table statistics (sqlite_stat1); without them the list's
+ * status-first indexes are chosen and per-client secret filters degrade badly at 100,000 clients.
+ * `PRAGMA optimize` gathers them where they are missing or stale, bounded by analysis_limit so it stays
+ * fast on large tables. Run at start (after migrations) and after bulk loads. PostgreSQL's autovacuum
+ * keeps its own statistics.
+ */
+export async function refreshPlannerStatistics(): Promise<void> {
+  if (provider() !== "sqlite") return;
+  await db().$queryRawUnsafe("PRAGMA analysis_limit=1000");
+  await db().$queryRawUnsafe("PRAGMA optimize=0x10002");
+}

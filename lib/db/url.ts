@@ -6,7 +6,10 @@ export const DEFAULT_DATABASE_URL = "file:./data/keyshift.db";
 
 export type Provider = "sqlite" | "postgresql";
 
-export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+/** Environment variables as plain strings (process.env, or a test's own object). */
+export type Env = Record<string, string | undefined>;
+
+export function databaseUrl(env: Env = process.env): string {
   return env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
 }
 

@@ -1,5 +1,6 @@
 // Client registry commands and the client list: creation, conflicts, updates, enable/disable,
 // deletion, and the list's filters, sort and paging.
+import { revokeSecret } from "@/lib/secrets/commands";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM } from "@/lib/auth/actor";
 import { createClient, deleteClient, setClientEnabled, updateClient } from "@/lib/clients/commands";
@@ -220,11 +221,12 @@ describe("listClients", () => {
 
   it("no longer counts a revoked secret in its age bucket", async () => {
     const secret = await db().clientSecret.findFirstOrThrow({ where: { clientId: ids.echo } });
-    await db().clientSecret.update({ where: { id: secret.id }, data: { revokedAt: now } });
+    await revokeSecret(SYSTEM, ids.echo, secret.id);
     try {
       expect(keysOf((await list({ age: "365+" })).rows)).toEqual([]);
     } finally {
-      await db().clientSecret.update({ where: { id: secret.id }, data: { revokedAt: null } });
+      await db().clientSecret.update({ where: { id: secret.id }, data: { revokedAt: null, revokedById: null } });
+      await db().client.update({ where: { id: ids.echo }, data: { secretCreatedAt: secret.createdAt, secretExpiresAt: secret.expiresAt } });
     }
   });
 

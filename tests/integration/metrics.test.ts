@@ -1,4 +1,5 @@
-// The overview's secret-age histogram counts exactly the valid secrets of each age.
+// The overview's secret-age histogram counts each client's current valid secret by age, exactly as the
+// client list it links to filters them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM } from "@/lib/auth/actor";
 import { createClient, deleteClient, setClientEnabled } from "@/lib/clients/commands";
@@ -6,7 +7,7 @@ import { listClients } from "@/lib/clients/queries";
 import { ClientListQuerySchema } from "@/lib/clients/schema";
 import { disconnect, db } from "@/lib/db";
 import { overview } from "@/lib/metrics/overview";
-import { rotateSecret } from "@/lib/secrets/commands";
+import { revokeSecret, rotateSecret } from "@/lib/secrets/commands";
 import { DAY_MS } from "@/lib/secrets/status";
 import { clientInput, makeCast, rejection, resetDatabase, type Cast } from "./helpers";
 
@@ -36,17 +37,17 @@ beforeAll(async () => {
   // not counted: an expired secret, a revoked secret, a deleted client's secret
   await clientWithSecretAged(days(200), -1);
   const revoked = await clientWithSecretAged(days(250));
-  await db().clientSecret.update({ where: { id: revoked.secret!.id }, data: { revokedAt: now } });
+  await revokeSecret(SYSTEM, revoked.id, revoked.secret!.id);
   const deleted = await clientWithSecretAged(days(300));
   await deleteClient(SYSTEM, deleted.id, deleted.clientId);
 });
 afterAll(disconnect);
 
 describe("overview", () => {
-  it("counts valid secrets into age buckets by their age", async () => {
+  it("counts clients' current valid secrets into age buckets by their age", async () => {
     const result = await overview(cast.auditor, now);
     expect(Object.fromEntries(result.secretAges.map((b) => [b.bucket, b.count]))).toEqual({ "0-30": 3, "31-90": 2, "91-180": 1, "181-365": 0, "365+": 2 });
-    expect(result.totals.validSecrets).toBe(8);
+    expect(result.totals.withValidSecret).toBe(8);
   });
 
   it("agrees with the client list for every bucket it links to", async () => {
@@ -58,15 +59,15 @@ describe("overview", () => {
     }
   });
 
-  it("counts a rotated client's old and new secrets while both are valid", async () => {
+  it("moves a rotated client to its new secret's age at once (the old one is rotating out)", async () => {
     const created = await clientWithSecretAged(days(500));
     const later = new Date(Date.now() + 60_000); // the rotation happens at the real clock
     const count = async (bucket: string) => (await overview(cast.auditor, later)).secretAges.find((b) => b.bucket === bucket)!.count;
     const [fresh, old] = [await count("0-30"), await count("365+")];
     await rotateSecret(SYSTEM, created.id);
     expect(await count("0-30")).toBe(fresh + 1);
-    expect(await count("365+")).toBe(old);
-    await db().clientSecret.updateMany({ where: { clientId: created.id }, data: { revokedAt: now } });
+    expect(await count("365+")).toBe(old - 1);
+    for (const secret of await db().clientSecret.findMany({ where: { clientId: created.id } })) await revokeSecret(SYSTEM, created.id, secret.id);
   });
 
   it("counts clients by method and status, leaving out deleted ones", async () => {
@@ -78,11 +79,11 @@ describe("overview", () => {
     expect(result.totals).toMatchObject({ clients: 12, active: 11, disabled: 1 });
   });
 
-  it("lists secrets expiring within the expiring-soon window", async () => {
+  it("lists clients whose current secret expires within the expiring-soon window", async () => {
     const result = await overview(cast.auditor, now);
     expect(result.expiring.days).toBe(14);
     expect(result.expiring.count).toBe(3);
-    expect(result.expiring.rows.map((r) => r.expiresAt!.getTime() - now.getTime())).toEqual([days(3), days(10), days(10)]);
+    expect(result.expiring.rows.map((r) => r.secretExpiresAt!.getTime() - now.getTime())).toEqual([days(3), days(10), days(10)]);
   });
 
   it("never returns a secret hash", async () => {

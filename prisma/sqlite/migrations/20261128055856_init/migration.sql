@@ -147,12 +147,6 @@ CREATE INDEX "SignInAttempt_address_at_idx" ON "SignInAttempt"("address", "at");
 CREATE UNIQUE INDEX "Client_clientId_key" ON "Client"("clientId");
 
 -- CreateIndex
-CREATE INDEX "Client_status_createdAt_idx" ON "Client"("status", "createdAt");
-
--- CreateIndex
-CREATE INDEX "Client_status_name_idx" ON "Client"("status", "name");
-
--- CreateIndex
 CREATE INDEX "Client_status_environment_idx" ON "Client"("status", "environment");
 
 -- CreateIndex
@@ -162,7 +156,22 @@ CREATE INDEX "Client_status_ownerTeamId_idx" ON "Client"("status", "ownerTeamId"
 CREATE INDEX "Client_status_authMethod_idx" ON "Client"("status", "authMethod");
 
 -- CreateIndex
-CREATE INDEX "Client_status_secretCreatedAt_idx" ON "Client"("status", "secretCreatedAt");
+CREATE INDEX "Client_name_id_idx" ON "Client"("name", "id");
+
+-- CreateIndex
+CREATE INDEX "Client_createdAt_id_idx" ON "Client"("createdAt", "id");
+
+-- CreateIndex
+CREATE INDEX "Client_secretCreatedAt_id_idx" ON "Client"("secretCreatedAt", "id");
+
+-- CreateIndex
+CREATE INDEX "Client_lastAuthAt_id_idx" ON "Client"("lastAuthAt", "id");
+
+-- CreateIndex
+CREATE INDEX "Client_secretExpiresAt_id_idx" ON "Client"("secretExpiresAt", "id");
+
+-- CreateIndex
+CREATE INDEX "Client_environment_id_idx" ON "Client"("environment", "id");
 
 -- CreateIndex
 CREATE INDEX "Client_ownerTeamId_idx" ON "Client"("ownerTeamId");
@@ -171,10 +180,10 @@ CREATE INDEX "Client_ownerTeamId_idx" ON "Client"("ownerTeamId");
 CREATE INDEX "ClientSecret_clientId_createdAt_idx" ON "ClientSecret"("clientId", "createdAt");
 
 -- CreateIndex
-CREATE INDEX "ClientSecret_revokedAt_expiresAt_createdAt_idx" ON "ClientSecret"("revokedAt", "expiresAt", "createdAt");
+CREATE INDEX "ClientSecret_clientId_revokedAt_expiresAt_idx" ON "ClientSecret"("clientId", "revokedAt", "expiresAt");
 
 -- CreateIndex
-CREATE INDEX "ClientSecret_expiresAt_idx" ON "ClientSecret"("expiresAt");
+CREATE INDEX "ClientSecret_revokedAt_createdAt_expiresAt_clientId_idx" ON "ClientSecret"("revokedAt", "createdAt", "expiresAt", "clientId");
 
 -- CreateIndex
 CREATE INDEX "AuditEvent_at_idx" ON "AuditEvent"("at");

@@ -1,0 +1,235 @@
+// Client registry benchmark: 100,000 clients on a fresh database, then the list queries the console
+// runs, timed. Prints figures only (no thresholds).
+//
+//   npm run bench:registry                  SQLite in a temporary directory
+//   npm run bench:registry -- --pg          also PostgreSQL (a temporary database on
+//                                           postgresql://postgres@127.0.0.1:5432, or BENCH_PG_URL)
+//   options: --clients N (100000)  --runs N (10)  --keep (keep the databases and print where)
+//            --no-stats (SQLite without the planner statistics `npm start` gathers; PostgreSQL is
+//            always analysed after the load)
+//            --skip TEXT (leave out the queries whose label contains TEXT, e.g. --skip expiring)
+import { execFileSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Client as PgClient } from "pg";
+import { SYSTEM } from "../lib/auth/actor";
+import { ClientListQuerySchema } from "../lib/clients/schema";
+import { listClients } from "../lib/clients/queries";
+import { derivedKey } from "../lib/config";
+import { db, disconnect, Prisma, refreshPlannerStatistics, transaction } from "../lib/db";
+import { overview } from "../lib/metrics/overview";
+import { generateSecret, hashSecret, secretHint } from "../lib/secrets/material";
+import { DAY_MS } from "../lib/secrets/status";
+
+const root = path.resolve(__dirname, "..");
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
+};
+const CLIENTS = option("clients", 100_000);
+const RUNS = option("runs", 10);
+const TEAMS = 20;
+const CHUNK = 5_000;
+const SLOW_MS = 5_000;
+
+// keys derive from the master key: give the whole run one (PostgreSQL requires it anyway)
+process.env.KEYSHIFT_MASTER_KEY ||= crypto.randomBytes(32).toString("hex");
+process.env.KEYSHIFT_ISSUER ||= "http://localhost:3000";
+const actor = { ...SYSTEM, name: "bench" };
+
+function migrate(url: string): void {
+  execFileSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "db.ts"), "migrate"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+/** A small fast PRNG (mulberry32), so both databases get the same data. */
+function prng(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = ["billing", "ledger", "payments", "search", "identity", "orders", "mobile", "partner", "export", "sync", "notify", "report", "gateway", "worker", "scheduler", "ingest", "catalog", "loyalty", "risk", "fraud"];
+const ENVIRONMENTS = ["production", "staging", "development"] as const;
+
+async function seed(now: Date): Promise<{ ms: number; secrets: number; teamIds: string[] }> {
+  const started = performance.now();
+  const rand = prng(42);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)];
+  const key = derivedKey("secret-hash");
+  const teamIds: string[] = [];
+  await transaction(async (tx) => {
+    for (let t = 0; t < TEAMS; t++) teamIds.push((await tx.team.create({ data: { name: `Team ${String(t + 1).padStart(2, "0")}` } })).id);
+  });
+  let secretCount = 0;
+  for (let start = 0; start < CLIENTS; start += CHUNK) {
+    const clients: Prisma.ClientCreateManyInput[] = [];
+    const secrets: Prisma.ClientSecretCreateManyInput[] = [];
+    for (let i = start; i < Math.min(CLIENTS, start + CHUNK); i++) {
+      const id = `bc${i.toString(36).padStart(8, "0")}`;
+      const clientId = i % 4 === 0 ? `0oa${i.toString(36).padStart(17, "0")}` : i % 4 === 1 ? crypto.randomUUID() : `${pick(WORDS)}-${pick(WORDS)}-${i}`;
+      const name = `${pick(WORDS)} ${pick(WORDS)} ${i}`;
+      const status = rand() < 0.01 ? "deleted" : rand() < 0.03 ? "disabled" : "active";
+      const jwt = rand() < 0.05;
+      const authMethod = jwt ? "private_key_jwt" : rand() < 0.65 ? "client_secret_basic" : "client_secret_post";
+      const createdAt = new Date(now.getTime() - Math.floor(rand() * 900 * DAY_MS));
+      let summary: { createdAt: Date; expiresAt: Date } | null = null;
+      if (!jwt) {
+        // the current secret, somewhere between its creation and now; a third also keep the one it replaced
+        const ageMs = Math.floor(rand() * (now.getTime() - createdAt.getTime()));
+        const current = { createdAt: new Date(now.getTime() - ageMs), expiresAt: new Date(now.getTime() - ageMs + pick([90, 180, 365, 730]) * DAY_MS) };
+        const rows = [{ ...current, rotatedAt: null as Date | null }];
+        if (rand() < 0.33) {
+          const rotatedAt = current.createdAt;
+          rows.push({ createdAt: createdAt, expiresAt: new Date(rotatedAt.getTime() + 7 * DAY_MS), rotatedAt });
+        }
+        for (const row of rows) {
+          const secret = generateSecret();
+          secrets.push({ clientId: id, hash: hashSecret(secret, key), hint: secretHint(secret), createdAt: row.createdAt, expiresAt: row.expiresAt, rotatedAt: row.rotatedAt, revokedAt: status === "deleted" ? now : null });
+        }
+        if (status !== "deleted") summary = current;
+      }
+      clients.push({
+        id,
+        clientId,
+        name,
+        environment: pick(ENVIRONMENTS),
+        ownerTeamId: teamIds[i % TEAMS],
+        contactEmail: `team${i % TEAMS}@example.com`,
+        status,
+        authMethod,
+        acceptedMethods: status === "deleted" ? "" : authMethod,
+        grantTypes: "client_credentials",
+        scopes: "read write",
+        keySource: jwt ? "inline" : "none",
+        searchText: `${clientId} ${name}`.toLowerCase(),
+        secretCreatedAt: summary?.createdAt ?? null,
+        secretExpiresAt: summary?.expiresAt ?? null,
+        disabledAt: status === "disabled" ? now : null,
+        deletedAt: status === "deleted" ? now : null,
+        createdAt,
+      });
+    }
+    secretCount += secrets.length;
+    await transaction(async (tx) => {
+      await tx.client.createMany({ data: clients });
+      await tx.clientSecret.createMany({ data: secrets });
+    });
+  }
+  return { ms: performance.now() - started, secrets: secretCount, teamIds };
+}
+
+type Case = { label: string; run: () => Promise<unknown>; rows: (result: unknown) => string };
+
+function cases(teamIds: string[]): Case[] {
+  const list = (label: string, query: Record<string, string>): Case => ({
+    label,
+    run: () => listClients(actor, ClientListQuerySchema.parse(query)),
+    rows: (r) => {
+      const result = r as Awaited<ReturnType<typeof listClients>>;
+      return `${result.rows.length}/${result.total}`;
+    },
+  });
+  return [
+    list("default (name asc, page 1)", {}),
+    list("page 2000 (deep offset)", { page: "2000" }),
+    list('search q="gateway-sync"', { q: "gateway-sync" }),
+    list('search q="0oa" (broad)', { q: "0oa" }),
+    list("environment=production + team", { environment: "production", team: teamIds[3] }),
+    list("method=client_secret_post", { method: "client_secret_post" }),
+    list("age=365+", { age: "365+" }),
+    list("age=0-30", { age: "0-30" }),
+    list("expiring=14", { expiring: "14" }),
+    list("sort=secretCreatedAt desc", { sort: "secretCreatedAt", dir: "desc" }),
+    list("sort=name desc, page 100", { sort: "name", dir: "desc", page: "100" }),
+    { label: "overview(actor)", run: () => overview(actor), rows: (r) => `${(r as Awaited<ReturnType<typeof overview>>).totals.clients} clients` },
+  ];
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+async function bench(label: string, url: string): Promise<void> {
+  process.env.DATABASE_URL = url;
+  console.log(`\n== ${label}: migrating ${url.replace(/\/\/[^@]*@/, "//")}`);
+  migrate(url);
+  const now = new Date();
+  console.log(`== ${label}: seeding ${CLIENTS.toLocaleString("en")} clients over ${TEAMS} teams`);
+  const seeded = await seed(now);
+  console.log(`   seeded ${CLIENTS.toLocaleString("en")} clients and ${seeded.secrets.toLocaleString("en")} secrets in ${(seeded.ms / 1000).toFixed(1)} s`);
+  // PostgreSQL's autovacuum analyses a freshly loaded table within a minute; do it now. On SQLite,
+  // gather statistics the way `npm start` does (PRAGMA optimize), unless --no-stats asks to see the
+  // plans without them.
+  if (url.startsWith("postgres")) await db().$executeRawUnsafe("ANALYZE");
+  else if (!flag("no-stats")) await refreshPlannerStatistics();
+
+  const table: string[][] = [];
+  const skip = args.includes("--skip") ? args[args.indexOf("--skip") + 1] : undefined;
+  for (const c of cases(seeded.teamIds).filter((c) => !skip || !c.label.includes(skip))) {
+    const warm = performance.now();
+    const first = await c.run(); // warm-up
+    const warmMs = performance.now() - warm;
+    // a pathologically slow query is timed once (its warm-up), so the run still ends
+    const runs = warmMs > SLOW_MS ? 0 : RUNS;
+    const times: number[] = runs ? [] : [warmMs];
+    if (!runs) console.log(`   ${c.label}: ${(warmMs / 1000).toFixed(1)} s, timed once only`);
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      await c.run();
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    table.push([runs ? c.label : `${c.label} (1 run)`, percentile(times, 50).toFixed(1), percentile(times, 95).toFixed(1), c.rows(first)]);
+  }
+  const header = ["query", "median ms", "p95 ms", "rows/total"];
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+  const line = (cells: string[]) => "| " + cells.map((cell, i) => (i === 0 || i === 3 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(" | ") + " |";
+  console.log(`\n${label}: ${CLIENTS.toLocaleString("en")} clients, ${seeded.secrets.toLocaleString("en")} secrets, seeding ${(seeded.ms / 1000).toFixed(1)} s, ${RUNS} runs after one warm-up`);
+  console.log(line(header));
+  console.log("|" + widths.map((w, i) => (i === 0 || i === 3 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|");
+  for (const row of table) console.log(line(row));
+  await disconnect();
+}
+
+async function main(): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "keyshift-bench-"));
+  const keep = flag("keep");
+  try {
+    await bench("SQLite", `file:${path.join(tmp, "bench.db")}`);
+  } finally {
+    if (keep) console.log(`\nkept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  if (!flag("pg")) return;
+
+  const admin = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  const name = `keyshift_bench_${crypto.randomBytes(4).toString("hex")}`;
+  const pg = new PgClient({ connectionString: admin });
+  await pg.connect();
+  await pg.query(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    await bench("PostgreSQL", url.toString());
+  } finally {
+    if (keep) console.log(`kept database ${name}`);
+    else await pg.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await pg.end();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
