@@ -1,12 +1,13 @@
 // Session → actor for pages, server actions and route handlers. The role always comes from the
 // database (loadUserActor), never from the session token.
 import { getServerSession } from "next-auth";
-import { forbidden, redirect } from "next/navigation";
+import { forbidden, notFound, redirect } from "next/navigation";
 import { headers } from "next/headers";
 import type { UserActor } from "@/lib/auth/actor";
 import { loadUserActor } from "@/lib/auth/guard";
 import { addressFrom, authOptions } from "@/lib/auth/options";
 import { roleGrants, type Permission } from "@/lib/auth/roles";
+import { DomainError } from "@/lib/errors";
 
 export async function currentActor(): Promise<UserActor | null> {
   const session = (await getServerSession(authOptions())) as { uid?: string } | null;
@@ -23,4 +24,14 @@ export async function requirePageActor(permission?: Permission): Promise<UserAct
   if (!actor) redirect("/login");
   if (permission && !roleGrants(actor.role, permission)) forbidden();
   return actor;
+}
+
+/** Awaits a domain read and turns its not_found into the 404 page. */
+export async function orNotFound<T>(read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "not_found") notFound();
+    throw error;
+  }
 }

@@ -1,27 +1,46 @@
 // Figures for the overview page. Every figure comes with the client-list filter that drills into it.
 import type { Actor } from "../auth/actor";
 import { assertCan } from "../auth/guard";
-import { db, type Prisma } from "../db";
+import { db, Prisma } from "../db";
 import { AGE_BUCKETS, AUTH_METHODS } from "../clients/schema";
-import { ageBucketRange, currentSecretValid } from "../clients/queries";
+import { ageBucketRange } from "../clients/queries";
 import { getSettings } from "../settings";
 import { DAY_MS, validSecretWhere } from "../secrets/status";
 
 const LISTED: Prisma.ClientWhereInput = { status: { in: ["active", "disabled"] } };
+
+/**
+ * Clients with a valid current secret, per age bucket, in one pass over the client table (five
+ * separate counts cost five scans at 100,000 clients). The same conditions as clientListWhere's
+ * `age` filter: status listed, current secret unexpired, created inside the bucket's range.
+ */
+async function secretAgeHistogram(now: Date): Promise<number[]> {
+  const sums = AGE_BUCKETS.map((b, i) => {
+    const range = ageBucketRange(b.id, now);
+    const lower = range.gt ? Prisma.sql`"secretCreatedAt" > ${range.gt} AND ` : Prisma.empty;
+    return Prisma.sql`SUM(CASE WHEN ${lower}"secretCreatedAt" <= ${range.lte} THEN 1 ELSE 0 END) AS ${Prisma.raw(`b${i}`)}`;
+  });
+  const [row] = await db().$queryRaw<Record<string, number | bigint | null>[]>(Prisma.sql`
+    SELECT ${Prisma.join(sums)}
+    FROM "Client"
+    WHERE "status" IN ('active', 'disabled')
+      AND "secretCreatedAt" IS NOT NULL
+      AND ("secretExpiresAt" IS NULL OR "secretExpiresAt" > ${now})`);
+  return AGE_BUCKETS.map((_, i) => Number(row?.[`b${i}`] ?? 0));
+}
 
 export async function overview(actor: Actor, now: Date = new Date()) {
   assertCan(actor, "client.read");
   const { "secret.expiringSoonDays": expiringDays } = await getSettings();
   // The age histogram and the expiring list count each client's current secret, exactly as the client
   // list filters them, so every figure equals the length of the list it links to.
-  const current = (extra: Prisma.ClientWhereInput): Prisma.ClientWhereInput => ({ AND: [LISTED, currentSecretValid(now), extra] });
   const expiringWhere: Prisma.ClientWhereInput = { AND: [LISTED, { secretExpiresAt: { gt: now, lte: new Date(now.getTime() + expiringDays * DAY_MS) } }] };
   const clientRef = { id: true, clientId: true, name: true, environment: true } as const;
 
   const [byMethod, byStatus, ageCounts, oldest, expiring, expiringCount] = await Promise.all([
     db().client.groupBy({ by: ["authMethod"], where: LISTED, _count: { _all: true } }),
     db().client.groupBy({ by: ["status"], where: LISTED, _count: { _all: true } }),
-    Promise.all(AGE_BUCKETS.map((b) => db().client.count({ where: current({ secretCreatedAt: ageBucketRange(b.id, now) }) }))),
+    secretAgeHistogram(now),
     // the oldest secrets still valid, including one rotating out: a reviewer wants to see those too
     db().clientSecret.findMany({
       where: validSecretWhere(now),

@@ -19,6 +19,7 @@ test("an auditor can read everything but cannot rotate or change anything", asyn
     expect(response?.status()).toBe(403);
     await expect(page.getByRole("heading", { name: "Your role does not allow this page" })).toBeVisible();
   }
+  expect((await page.goto("/clients/no-such-client"))?.status()).toBe(404);
   await page.goto("/audit");
   await expect(page.getByTestId("chain-status")).toContainText("Chain verified");
   await signOut(page);

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { AuditTable } from "@/components/audit/audit-table";
 import { ClientStatusActions } from "@/components/clients/client-status-actions";
 import { ENV_TONES, METHOD_LABELS } from "@/components/clients/labels";
@@ -10,21 +9,11 @@ import { can } from "@/lib/auth/guard";
 import { recentAuditFor } from "@/lib/audit/query";
 import { getClient } from "@/lib/clients/queries";
 import { SECRET_METHODS, type AuthMethod } from "@/lib/clients/schema";
-import { DomainError } from "@/lib/errors";
 import { getSettings } from "@/lib/settings";
 import { ageInDays, secretStatus } from "@/lib/secrets/status";
-import { requirePageActor } from "../../../_lib/session";
+import { orNotFound, requirePageActor } from "../../../_lib/session";
 
 export const metadata: Metadata = { title: "Client" };
-
-async function load(actor: Parameters<typeof getClient>[0], id: string) {
-  try {
-    return await getClient(actor, id);
-  } catch (error) {
-    if (error instanceof DomainError && error.code === "not_found") notFound();
-    throw error;
-  }
-}
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -38,7 +27,7 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 export default async function ClientPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor("client.read");
   const { id } = await params;
-  const client = await load(actor, id);
+  const client = await orNotFound(getClient(actor, id));
   const [audit, settings] = await Promise.all([recentAuditFor(actor, "client", client.clientId), getSettings()]);
   const canChange = can(actor, "client.update", { teamId: client.ownerTeam.id });
   const canManageSecrets = can(actor, "secret.manage", { teamId: client.ownerTeam.id });

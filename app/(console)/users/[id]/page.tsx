@@ -1,14 +1,12 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { AuditTable } from "@/components/audit/audit-table";
 import { Badge, Card, PageHeader } from "@/components/ui";
 import { UserForm } from "@/components/users/user-form";
 import { UserStatusActions } from "@/components/users/user-status-actions";
 import { recentAuditFor } from "@/lib/audit/query";
 import { listTeams } from "@/lib/clients/queries";
-import { DomainError } from "@/lib/errors";
 import { getUser } from "@/lib/users/queries";
-import { requirePageActor } from "../../../_lib/session";
+import { orNotFound, requirePageActor } from "../../../_lib/session";
 import { updateUserAction } from "../actions";
 
 export const metadata: Metadata = { title: "User" };
@@ -16,10 +14,7 @@ export const metadata: Metadata = { title: "User" };
 export default async function UserPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor("user.manage");
   const { id } = await params;
-  const user = await getUser(actor, id).catch((error) => {
-    if (error instanceof DomainError && error.code === "not_found") notFound();
-    throw error;
-  });
+  const user = await orNotFound(getUser(actor, id));
   const [teams, audit] = await Promise.all([listTeams(), recentAuditFor(actor, "user", user.id)]);
   return (
     <>

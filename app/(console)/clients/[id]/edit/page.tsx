@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
-import { forbidden, notFound } from "next/navigation";
+import { forbidden } from "next/navigation";
 import { ClientForm } from "@/components/clients/client-form";
 import { Card, PageHeader } from "@/components/ui";
 import { can } from "@/lib/auth/guard";
 import { getClient, listTeams } from "@/lib/clients/queries";
-import { DomainError } from "@/lib/errors";
-import { requirePageActor } from "../../../../_lib/session";
+import { orNotFound, requirePageActor } from "../../../../_lib/session";
 import { updateClientAction } from "../../actions";
 
 export const metadata: Metadata = { title: "Edit client" };
@@ -13,10 +12,7 @@ export const metadata: Metadata = { title: "Edit client" };
 export default async function EditClientPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor("client.update");
   const { id } = await params;
-  const client = await getClient(actor, id).catch((error) => {
-    if (error instanceof DomainError && error.code === "not_found") notFound();
-    throw error;
-  });
+  const client = await orNotFound(getClient(actor, id));
   if (!can(actor, "client.update", { teamId: client.ownerTeam.id })) forbidden();
   const teams = (await listTeams()).filter((t) => actor.role === "admin" || actor.teamIds.includes(t.id));
   return (
