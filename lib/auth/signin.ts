@@ -27,6 +27,9 @@ async function record(email: string, address: string, result: SignInResult, user
     if (!(!result.ok && result.reason === "throttled")) {
       await tx.signInAttempt.create({ data: { email, address, succeeded: result.ok } });
     }
+    // attempts matter only inside the throttling window: drop this account's and address's older ones
+    const expired = new Date(Date.now() - THROTTLE_WINDOW_MS);
+    await tx.signInAttempt.deleteMany({ where: { OR: [{ email, at: { lt: expired } }, { address, at: { lt: expired } }] } });
     if (result.ok) await tx.user.update({ where: { id: result.user.id }, data: { lastSignInAt: new Date() } });
     await appendAudit(
       tx,

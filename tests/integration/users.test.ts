@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM } from "@/lib/auth/actor";
 import { loadUserActor } from "@/lib/auth/guard";
-import { signInWithPassword, MAX_FAILURES_PER_ACCOUNT } from "@/lib/auth/signin";
+import { signInWithPassword, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS } from "@/lib/auth/signin";
 import { disconnect, db } from "@/lib/db";
 import { createUser, issuePasswordLink, passwordTokenUser, setPasswordWithToken, setUserDisabled, updateUser } from "@/lib/users/commands";
 import { listUsers } from "@/lib/users/queries";
@@ -217,6 +217,17 @@ describe("signInWithPassword", () => {
     for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) await signInWithPassword(email, "wrong password!", address());
     expect((await signInWithPassword(email, PASSWORD, address())).ok).toBe(false);
     await db().signInAttempt.updateMany({ where: { email }, data: { at: new Date(Date.now() - 16 * 60_000) } });
+    expect((await signInWithPassword(email, PASSWORD, address())).ok).toBe(true);
+  });
+
+  it(`throttles an address after ${MAX_FAILURES_PER_ADDRESS} failures across accounts`, async () => {
+    const from = address();
+    // failures spread over many accounts (password spraying), recorded as sign-in would record them
+    await db().signInAttempt.createMany({
+      data: Array.from({ length: MAX_FAILURES_PER_ADDRESS }, () => ({ email: newEmail(), address: from, succeeded: false })),
+    });
+    const { email } = await userWithPassword();
+    expect(await signInWithPassword(email, PASSWORD, from)).toEqual({ ok: false, reason: "throttled" });
     expect((await signInWithPassword(email, PASSWORD, address())).ok).toBe(true);
   });
 
