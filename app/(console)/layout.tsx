@@ -31,10 +31,10 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             ))}
           </ul>
           <div className="flex items-center gap-4 text-sm">
-            <span data-testid="current-user" className="text-slate-300">
+            <Link href="/account" data-testid="current-user" className="text-slate-300 hover:text-white hover:no-underline">
               {actor.email} · {ROLE_LABELS[actor.role]}
               {actor.role === "auditor" && " (read-only)"}
-            </span>
+            </Link>
             <SignOutButton />
           </div>
         </div>

@@ -37,7 +37,7 @@ export async function appendAudit(tx: Tx, actor: AuditActor, entry: AuditEntry):
     targetType: entry.target?.type ?? null,
     targetId: entry.target?.id ?? null,
     targetName: entry.target?.name ?? null,
-    details: JSON.stringify(entry.details ?? {}),
+    details: JSON.stringify(actor.type === "user" && "via" in actor && actor.via ? { ...entry.details, via: `api_token:${actor.via.name}` , apiTokenId: actor.via.id } : (entry.details ?? {})),
     address: actor.type === "system" ? null : (actor.address ?? null),
     prevHash: last?.hash ?? GENESIS_HASH,
   };

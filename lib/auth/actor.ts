@@ -11,6 +11,8 @@ export type UserActor = {
   teamIds: readonly string[];
   /** network address of the request, when there is one (audit) */
   address?: string;
+  /** set when the request came with an API token instead of a console session (audit) */
+  via?: { type: "api_token"; id: string; name: string };
 };
 
 export type SystemActor = { type: "system"; name: string };

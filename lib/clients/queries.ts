@@ -111,3 +111,10 @@ export type ClientDetail = Awaited<ReturnType<typeof getClient>>;
 export async function listTeams() {
   return db().team.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } });
 }
+
+/** The internal id of a listed client, by its public client_id (REST paths use the client_id). */
+export async function clientDbIdByClientId(clientId: string): Promise<string> {
+  const row = await db().client.findUnique({ where: { clientId }, select: { id: true, status: true } });
+  if (!row || row.status === "deleted") throw notFound(`Client ${clientId}`);
+  return row.id;
+}

@@ -1,0 +1,136 @@
+// The OpenAPI 3.1 document for /api/v1, generated from the same zod schemas the serializers use.
+// Every /api/v1 route must appear here; tests/integration/api.test.ts validates real responses against it.
+import { z } from "zod";
+import { Client, ClientCreateBody, ClientCreated, ClientListParams, ClientPage, ClientSummary, ClientUpdateBody, ErrorBody, NewSecret, Secret, TeamRef } from "./resources";
+
+const SCHEMAS = { Error: ErrorBody, TeamRef, ClientSummary, Client, ClientPage, ClientCreated, ClientCreate: ClientCreateBody, ClientUpdate: ClientUpdateBody, NewSecret, Secret };
+
+const ref = (name: keyof typeof SCHEMAS) => ({ $ref: `#/components/schemas/${name}` });
+const content = (schema: object) => ({ "application/json": { schema } });
+const ok = (description: string, schema: object) => ({ description, content: content(schema) });
+const error = (description: string) => ({ description, content: content(ref("Error")) });
+
+const COMMON_ERRORS = {
+  "401": error("No API token, or an invalid, expired or revoked one"),
+  "403": error("The token's user may not do this (role or owner team)"),
+};
+const CLIENT_ERRORS = { ...COMMON_ERRORS, "404": error("No client with this client_id") };
+
+const clientIdParam = {
+  name: "client_id",
+  in: "path",
+  required: true,
+  description: "the client's client_id, URL-encoded (it may contain / : and other printable characters)",
+  schema: { type: "string" },
+};
+
+function componentSchemas(): Record<string, object> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(SCHEMAS)) registry.add(schema, { id });
+  const out = z.toJSONSchema(registry, { target: "draft-2020-12", io: "output", uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, Record<string, unknown>> };
+  // inner schemas carry their own $id/$schema; an OpenAPI component needs neither
+  for (const schema of Object.values(out.schemas)) {
+    delete schema.$schema;
+    delete schema.$id;
+  }
+  return out.schemas;
+}
+
+export function openApiDocument(serverUrl: string) {
+  const listParams = Object.entries(ClientListParams).map(([name, schema]) => ({
+    name,
+    in: "query",
+    required: false,
+    schema: z.toJSONSchema(schema, { target: "draft-2020-12" }),
+  }));
+  for (const p of listParams) delete (p.schema as Record<string, unknown>).$schema;
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Keyshift API",
+      version: "1",
+      description:
+        "Manage confidential OAuth clients and their secrets. Authenticate with an API token (Authorization: Bearer ksa_…); each token acts as its user with that user's current role. Errors always answer { error: { code, message, fields? } }. Lists page with `page` (from 1) and `page_size` (25, 50 or 100) and return `total`.",
+    },
+    servers: [{ url: `${serverUrl}/api/v1` }],
+    security: [{ apiToken: [] }],
+    components: {
+      securitySchemes: { apiToken: { type: "http", scheme: "bearer", description: "an API token created in the console (Account → API tokens) or with the admin CLI" } },
+      schemas: componentSchemas(),
+    },
+    paths: {
+      "/clients": {
+        get: {
+          operationId: "listClients",
+          summary: "List clients (filters, sorting, paging as in the console)",
+          parameters: listParams,
+          responses: { "200": ok("A page of clients", ref("ClientPage")), "422": error("An unknown parameter or an invalid value"), ...COMMON_ERRORS },
+        },
+        post: {
+          operationId: "createClient",
+          summary: "Register a client; its first secret is returned once",
+          requestBody: { required: true, content: content(ref("ClientCreate")) },
+          responses: {
+            "201": ok("The client and its first secret", ref("ClientCreated")),
+            "400": error("The body is not a JSON object"),
+            "409": error("The client_id is taken"),
+            "422": error("Invalid fields"),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      "/clients/{client_id}": {
+        parameters: [clientIdParam],
+        get: { operationId: "getClient", summary: "A client with its secrets (never their values)", responses: { "200": ok("The client", ref("Client")), ...CLIENT_ERRORS } },
+        patch: {
+          operationId: "updateClient",
+          summary: "Change some of a client's fields (client_id and auth_method are not changed here)",
+          requestBody: { required: true, content: content(ref("ClientUpdate")) },
+          responses: { "200": ok("The changed client", ref("Client")), "400": error("The body is not a JSON object"), "422": error("Invalid fields"), ...CLIENT_ERRORS },
+        },
+        delete: {
+          operationId: "deleteClient",
+          summary: "Delete a client: its secrets are revoked, its history kept, its client_id never reused",
+          responses: { "204": { description: "Deleted" }, ...CLIENT_ERRORS },
+        },
+      },
+      "/clients/{client_id}/disable": {
+        parameters: [clientIdParam],
+        post: { operationId: "disableClient", summary: "Disable a client", responses: { "200": ok("The client", ref("Client")), "422": error("Already disabled"), ...CLIENT_ERRORS } },
+      },
+      "/clients/{client_id}/enable": {
+        parameters: [clientIdParam],
+        post: { operationId: "enableClient", summary: "Enable a client", responses: { "200": ok("The client", ref("Client")), "422": error("Already enabled"), ...CLIENT_ERRORS } },
+      },
+      "/clients/{client_id}/secrets": {
+        parameters: [clientIdParam],
+        get: {
+          operationId: "listSecrets",
+          summary: "The client's secrets (hints and dates, never values)",
+          responses: { "200": ok("Secrets, newest first", { type: "object", properties: { data: { type: "array", items: ref("Secret") } }, required: ["data"], additionalProperties: false }), ...CLIENT_ERRORS },
+        },
+        post: {
+          operationId: "issueSecret",
+          summary: "Issue a secret for a client that has no valid one; returned once",
+          responses: { "201": ok("The new secret", ref("NewSecret")), "409": error("The client has a valid secret (rotate it), is disabled, or does not use secrets"), ...CLIENT_ERRORS },
+        },
+      },
+      "/clients/{client_id}/secrets/rotate": {
+        parameters: [clientIdParam],
+        post: {
+          operationId: "rotateSecret",
+          summary: "Rotate: a new secret (returned once); the current ones keep working until previous_valid_until",
+          responses: { "201": ok("The new secret", ref("NewSecret")), "409": error("The client is disabled or does not use secrets"), ...CLIENT_ERRORS },
+        },
+      },
+      "/clients/{client_id}/secrets/{secret_id}/revoke": {
+        parameters: [clientIdParam, { name: "secret_id", in: "path", required: true, schema: { type: "string" } }],
+        post: {
+          operationId: "revokeSecret",
+          summary: "Revoke one secret now",
+          responses: { "200": ok("The revoked secret", ref("Secret")), "422": error("Already revoked"), ...CLIENT_ERRORS },
+        },
+      },
+    },
+  };
+}

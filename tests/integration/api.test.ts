@@ -1,0 +1,238 @@
+// The REST API, through its real route handlers, on a real database: API-token authentication, the
+// error shape, role and team checks, and every response validated against the OpenAPI document.
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as clientsRoute from "@/app/api/v1/clients/route";
+import * as clientRoute from "@/app/api/v1/clients/[clientId]/route";
+import * as disableRoute from "@/app/api/v1/clients/[clientId]/disable/route";
+import * as enableRoute from "@/app/api/v1/clients/[clientId]/enable/route";
+import * as secretsRoute from "@/app/api/v1/clients/[clientId]/secrets/route";
+import * as rotateRoute from "@/app/api/v1/clients/[clientId]/secrets/rotate/route";
+import * as revokeRoute from "@/app/api/v1/clients/[clientId]/secrets/[secretId]/revoke/route";
+import { openApiDocument } from "@/lib/api/openapi";
+import { SYSTEM } from "@/lib/auth/actor";
+import { createClient } from "@/lib/clients/commands";
+import { disconnect, db } from "@/lib/db";
+import { matchSecret } from "@/lib/secrets/material";
+import { createApiToken, revokeApiToken } from "@/lib/tokens/commands";
+import { setUserDisabled } from "@/lib/users/commands";
+import { clientInput, makeCast, makeUser, resetDatabase, type Cast } from "./helpers";
+
+const BASE = "http://keyshift.test/api/v1";
+const doc = openApiDocument("http://keyshift.test");
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addSchema({ $id: "doc", components: doc.components }, "doc");
+
+type Route = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Operation = { responses: Record<string, { content?: { "application/json": { schema: Record<string, unknown> } } }> };
+
+/** Calls a route handler as Next.js would, and checks the response against the OpenAPI document. */
+async function call(route: Route, method: string, pathTemplate: string, opts: { token?: string; params?: Record<string, string>; body?: unknown; query?: string; rawBody?: string } = {}) {
+  const params = opts.params ?? {};
+  const path = pathTemplate.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name === "client_id" ? "clientId" : "secretId"]));
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const request = new Request(`${BASE}${path}${opts.query ? `?${opts.query}` : ""}`, {
+    method,
+    headers,
+    body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+  });
+  const response = await route(request, { params: Promise.resolve(params) });
+  const operation = (doc.paths as unknown as Record<string, Record<string, Operation>>)[pathTemplate]?.[method.toLowerCase()];
+  expect(operation, `${method} ${pathTemplate} is in the OpenAPI document`).toBeDefined();
+  const documented = operation.responses[String(response.status)];
+  expect(documented, `${method} ${pathTemplate} documents status ${response.status}`).toBeDefined();
+  const text = await response.text();
+  const body = text ? JSON.parse(text) : undefined;
+  const schema = documented!.content?.["application/json"].schema;
+  if (schema) {
+    const validate = ajv.compile({ $ref: "doc#", ...withDocRefs(schema) });
+    expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
+  } else {
+    expect(text).toBe("");
+  }
+  return { status: response.status, body };
+}
+
+/** Points a response schema's "#/components/…" references at the document registered as "doc". */
+function withDocRefs(schema: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/'));
+}
+
+let cast: Cast;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  await resetDatabase();
+  cast = await makeCast();
+  for (const [role, actor] of Object.entries({ admin: cast.admin, operatorOwner: cast.operatorOwner, operatorOther: cast.operatorOther, auditor: cast.auditor })) {
+    tokens[role] = (await createApiToken(SYSTEM, actor.id, { name: `${role} automation` })).token;
+  }
+});
+afterAll(disconnect);
+
+describe("API authentication", () => {
+  it("refuses a request without a token with 401 and the error shape", async () => {
+    const { status, body } = await call(clientsRoute.GET as Route, "GET", "/clients");
+    expect(status).toBe(401);
+    expect(body.error.code).toBe("unauthenticated");
+  });
+
+  it("refuses an unknown, a revoked and an expired token", async () => {
+    expect((await call(clientsRoute.GET as Route, "GET", "/clients", { token: "ksa_not-a-real-token" })).status).toBe(401);
+    const user = await makeUser("operator", [cast.teamA.id]);
+    const revoked = await createApiToken(SYSTEM, user.id, { name: "old job" });
+    await revokeApiToken(SYSTEM, revoked.id);
+    expect((await call(clientsRoute.GET as Route, "GET", "/clients", { token: revoked.token })).status).toBe(401);
+    const expired = await createApiToken(SYSTEM, user.id, { name: "short", expiresInDays: 1 });
+    await db().apiToken.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect((await call(clientsRoute.GET as Route, "GET", "/clients", { token: expired.token })).status).toBe(401);
+  });
+
+  it("stops a disabled user's token at once", async () => {
+    const user = await makeUser("operator", [cast.teamA.id]);
+    const { token } = await createApiToken(SYSTEM, user.id, { name: "job" });
+    expect((await call(clientsRoute.GET as Route, "GET", "/clients", { token })).status).toBe(200);
+    await setUserDisabled(cast.admin, user.id, true);
+    expect((await call(clientsRoute.GET as Route, "GET", "/clients", { token })).status).toBe(401);
+  });
+
+  it("stores only a keyed hash of the token and records its last use", async () => {
+    const row = await db().apiToken.findFirstOrThrow({ where: { userId: cast.auditor.id } });
+    expect(row.tokenHash).not.toContain(tokens.auditor);
+    expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/);
+    await call(clientsRoute.GET as Route, "GET", "/clients", { token: tokens.auditor });
+    expect((await db().apiToken.findUniqueOrThrow({ where: { id: row.id } })).lastUsedAt).not.toBeNull();
+  });
+});
+
+describe("clients over the API", () => {
+  const clientId = "https://apps.example.com/billing";
+  let secretValue = "";
+
+  it("creates a client (URL-shaped client_id) and returns its first secret once", async () => {
+    const { status, body } = await call(clientsRoute.POST as Route, "POST", "/clients", {
+      token: tokens.operatorOwner,
+      body: { client_id: clientId, name: "Billing", environment: "production", owner_team_id: cast.teamA.id, contact_email: "billing@example.test", auth_method: "client_secret_post", grant_types: ["client_credentials"], scopes: "invoices:read invoices:write" },
+    });
+    expect(status).toBe(201);
+    expect(body.client).toMatchObject({ client_id: clientId, auth_method: "client_secret_post", scopes: ["invoices:read", "invoices:write"], owner_team: { id: cast.teamA.id } });
+    expect(body.secret.value).toMatch(/^kss_[\w-]{43}$/);
+    secretValue = body.secret.value;
+    const stored = await db().clientSecret.findMany({ where: { client: { clientId } } });
+    expect(matchSecret(secretValue, stored.map((s) => s.hash!))).toBe(0);
+  });
+
+  it("never returns the secret again", async () => {
+    const { status, body } = await call(clientRoute.GET as Route, "GET", "/clients/{client_id}", { token: tokens.auditor, params: { clientId } });
+    expect(status).toBe(200);
+    expect(JSON.stringify(body)).not.toContain(secretValue);
+    expect(JSON.stringify(body)).not.toMatch(/"hash"/);
+    expect(body.secrets).toHaveLength(1);
+  });
+
+  it("answers field errors in snake_case with 422 and writes nothing", async () => {
+    const before = await db().client.count();
+    const { status, body } = await call(clientsRoute.POST as Route, "POST", "/clients", {
+      token: tokens.admin,
+      body: { client_id: "has space", name: "", environment: "prod", owner_team_id: cast.teamA.id, contact_email: "nope", auth_method: "client_secret_basic", grant_types: [] },
+    });
+    expect(status).toBe(422);
+    expect(Object.keys(body.error.fields).sort()).toEqual(["client_id", "contact_email", "environment", "grant_types", "name"]);
+    expect(await db().client.count()).toBe(before);
+  });
+
+  it("answers 400 for a body that is not JSON", async () => {
+    const { status, body } = await call(clientsRoute.POST as Route, "POST", "/clients", { token: tokens.admin, rawBody: "name=x" });
+    expect(status).toBe(400);
+    expect(body.error.code).toBe("malformed");
+  });
+
+  it("answers 409 for a taken client_id", async () => {
+    const { status, body } = await call(clientsRoute.POST as Route, "POST", "/clients", {
+      token: tokens.admin,
+      body: { client_id: clientId, name: "Again", environment: "production", owner_team_id: cast.teamA.id, contact_email: "a@example.test", auth_method: "client_secret_basic", grant_types: ["client_credentials"] },
+    });
+    expect(status).toBe(409);
+    expect(body.error.fields).toEqual({ client_id: "This client_id is taken" });
+  });
+
+  it("lists with the console's filters and paging, and rejects unknown parameters", async () => {
+    const { body } = await call(clientsRoute.GET as Route, "GET", "/clients", { token: tokens.auditor, query: "method=client_secret_post&page_size=25" });
+    expect(body).toMatchObject({ page: 1, page_size: 25, total: 1 });
+    expect(body.data[0].client_id).toBe(clientId);
+    const bad = await call(clientsRoute.GET as Route, "GET", "/clients", { token: tokens.auditor, query: "colour=blue&page_size=30" });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.fields).toEqual({ colour: "Unknown parameter" });
+    const badValue = await call(clientsRoute.GET as Route, "GET", "/clients", { token: tokens.auditor, query: "page_size=30" });
+    expect(badValue.status).toBe(422);
+    expect(Object.keys(badValue.body.error.fields)).toEqual(["page_size"]);
+  });
+
+  it("patches only the given fields", async () => {
+    const { status, body } = await call(clientRoute.PATCH as Route, "PATCH", "/clients/{client_id}", { token: tokens.operatorOwner, params: { clientId }, body: { name: "Billing v2" } });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ name: "Billing v2", environment: "production", scopes: ["invoices:read", "invoices:write"] });
+    const fixed = await call(clientRoute.PATCH as Route, "PATCH", "/clients/{client_id}", { token: tokens.admin, params: { clientId }, body: { auth_method: "private_key_jwt" } });
+    expect(fixed.status).toBe(422);
+  });
+
+  it("rotates: a new secret once, and the old one valid until previous_valid_until", async () => {
+    const { status, body } = await call(rotateRoute.POST as Route, "POST", "/clients/{client_id}/secrets/rotate", { token: tokens.operatorOwner, params: { clientId } });
+    expect(status).toBe(201);
+    expect(body.value).not.toBe(secretValue);
+    const list = await call(secretsRoute.GET as Route, "GET", "/clients/{client_id}/secrets", { token: tokens.auditor, params: { clientId } });
+    expect(list.body.data.map((s: { status: string }) => s.status)).toEqual(["active", "rotating"]);
+    expect(list.body.data[1].expires_at).toBe(body.previous_valid_until);
+    const revoked = await call(revokeRoute.POST as Route, "POST", "/clients/{client_id}/secrets/{secret_id}/revoke", { token: tokens.operatorOwner, params: { clientId, secretId: list.body.data[1].id } });
+    expect(revoked.body.status).toBe("revoked");
+    const issue = await call(secretsRoute.POST as Route, "POST", "/clients/{client_id}/secrets", { token: tokens.operatorOwner, params: { clientId } });
+    expect(issue.status).toBe(409);
+  });
+
+  it("enforces roles and owner teams like the console", async () => {
+    const denied = [
+      () => call(rotateRoute.POST as Route, "POST", "/clients/{client_id}/secrets/rotate", { token: tokens.auditor, params: { clientId } }),
+      () => call(rotateRoute.POST as Route, "POST", "/clients/{client_id}/secrets/rotate", { token: tokens.operatorOther, params: { clientId } }),
+      () => call(disableRoute.POST as Route, "POST", "/clients/{client_id}/disable", { token: tokens.operatorOther, params: { clientId } }),
+      () => call(clientRoute.DELETE as Route, "DELETE", "/clients/{client_id}", { token: tokens.auditor, params: { clientId } }),
+    ];
+    const auditBefore = await db().auditEvent.count();
+    for (const attempt of denied) {
+      const { status, body } = await attempt();
+      expect(status).toBe(403);
+      expect(body.error.code).toBe("forbidden");
+    }
+    expect(await db().auditEvent.count()).toBe(auditBefore);
+  });
+
+  it("disables, enables and deletes; a deleted client answers 404", async () => {
+    expect((await call(disableRoute.POST as Route, "POST", "/clients/{client_id}/disable", { token: tokens.operatorOwner, params: { clientId } })).body.status).toBe("disabled");
+    expect((await call(enableRoute.POST as Route, "POST", "/clients/{client_id}/enable", { token: tokens.operatorOwner, params: { clientId } })).body.status).toBe("active");
+    expect((await call(clientRoute.DELETE as Route, "DELETE", "/clients/{client_id}", { token: tokens.admin, params: { clientId } })).status).toBe(204);
+    const gone = await call(clientRoute.GET as Route, "GET", "/clients/{client_id}", { token: tokens.admin, params: { clientId } });
+    expect(gone.status).toBe(404);
+  });
+});
+
+describe("API and console write the same audit trail", () => {
+  it("records a rotation by API token exactly like one from the console, naming the token", async () => {
+    const viaConsole = await createClient(cast.operatorOwner, clientInput(cast.teamA.id, { clientId: "console-made" }));
+    const viaApi = await createClient(cast.operatorOwner, clientInput(cast.teamA.id, { clientId: "api-made" }));
+    const { rotateSecret } = await import("@/lib/secrets/commands");
+    // the console's server action calls rotateSecret with the session's actor
+    await rotateSecret(cast.operatorOwner, viaConsole.id);
+    await call(rotateRoute.POST as Route, "POST", "/clients/{client_id}/secrets/rotate", { token: tokens.operatorOwner, params: { clientId: "api-made" } });
+    const entries = await db().auditEvent.findMany({ where: { action: "secret.rotate", targetId: { in: ["console-made", "api-made"] } }, orderBy: { seq: "asc" } });
+    expect(entries).toHaveLength(2);
+    const [fromConsole, fromApi] = entries.map((e) => ({ ...e, details: JSON.parse(e.details) as Record<string, unknown> }));
+    expect(fromApi.actorEmail).toBe(fromConsole.actorEmail);
+    expect(fromApi.actorType).toBe("user");
+    expect(Object.keys(fromApi.details).filter((k) => k !== "via" && k !== "apiTokenId").sort()).toEqual(Object.keys(fromConsole.details).sort());
+    expect(fromApi.details.via).toBe("api_token:operatorOwner automation");
+    expect(fromConsole.details.via).toBeUndefined();
+    expect(viaApi.clientId).toBe("api-made");
+  });
+});
