@@ -14,7 +14,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Client as PgClient } from "pg";
+import * as listRoute from "../app/api/v1/clients/route";
 import { SYSTEM } from "../lib/auth/actor";
+import { createApiToken } from "../lib/tokens/commands";
 import { ClientListQuerySchema } from "../lib/clients/schema";
 import { listClients } from "../lib/clients/queries";
 import { derivedKey } from "../lib/config";
@@ -133,7 +135,7 @@ async function seed(now: Date): Promise<{ ms: number; secrets: number; teamIds: 
 
 type Case = { label: string; run: () => Promise<unknown>; rows: (result: unknown) => string };
 
-function cases(teamIds: string[]): Case[] {
+function cases(teamIds: string[], apiToken: string): Case[] {
   const list = (label: string, query: Record<string, string>): Case => ({
     label,
     run: () => listClients(actor, ClientListQuerySchema.parse(query)),
@@ -155,6 +157,15 @@ function cases(teamIds: string[]): Case[] {
     list("sort=secretCreatedAt desc", { sort: "secretCreatedAt", dir: "desc" }),
     list("sort=name desc, page 100", { sort: "name", dir: "desc", page: "100" }),
     { label: "overview(actor)", run: () => overview(actor), rows: (r) => `${(r as Awaited<ReturnType<typeof overview>>).totals.clients} clients` },
+    {
+      // the whole route handler: token check, list, serialisation to JSON
+      label: "API GET /api/v1/clients?page_size=100",
+      run: async () => {
+        const response = await listRoute.GET(new Request("http://bench.local/api/v1/clients?page_size=100", { headers: { authorization: `Bearer ${apiToken}` } }), { params: Promise.resolve({}) });
+        return (await response.json()) as { data: unknown[]; total: number };
+      },
+      rows: (r) => `${(r as { data: unknown[] }).data.length}/${(r as { total: number }).total}`,
+    },
   ];
 }
 
@@ -176,7 +187,9 @@ async function bench(label: string, url: string): Promise<void> {
 
   const table: string[][] = [];
   const skip = args.includes("--skip") ? args[args.indexOf("--skip") + 1] : undefined;
-  for (const c of cases(seeded.teamIds).filter((c) => !skip || !c.label.includes(skip))) {
+  const benchUser = await db().user.create({ data: { email: `bench-${crypto.randomBytes(4).toString("hex")}@example.test`, name: "Bench", role: "auditor" } });
+  const { token: apiToken } = await createApiToken(SYSTEM, benchUser.id, { name: "bench" });
+  for (const c of cases(seeded.teamIds, apiToken).filter((c) => !skip || !c.label.includes(skip))) {
     const warm = performance.now();
     const first = await c.run(); // warm-up
     const warmMs = performance.now() - warm;

@@ -1,7 +1,7 @@
 // User administration (admins only): create with a one-time set-password link, change role and
 // teams, disable and enable. The acting admin can never lock the organisation out of itself.
 import crypto from "node:crypto";
-import type { Actor } from "../auth/actor";
+import type { Actor, SystemActor } from "../auth/actor";
 import { assertCan } from "../auth/guard";
 import { hashPassword } from "../auth/password";
 import { appendAudit } from "../audit/log";
@@ -118,8 +118,11 @@ export async function passwordTokenUser(token: string): Promise<{ email: string 
   return { email: row.user.email };
 }
 
-/** Sets a password with a one-time link; the link is consumed in the same transaction. */
-export async function setPasswordWithToken(token: string, password: unknown, address?: string): Promise<{ email: string }> {
+/**
+ * Sets a password with a one-time link; the link is consumed in the same transaction. The audit entry
+ * names the link's user as the actor, unless a system actor (the admin CLI) set it on their behalf.
+ */
+export async function setPasswordWithToken(token: string, password: unknown, address?: string, onBehalf?: SystemActor): Promise<{ email: string }> {
   const parsed = PasswordSchema.safeParse(password);
   if (!parsed.success) throw invalid("Choose a stronger password.", { password: parsed.error.issues[0].message });
   const hash = await hashPassword(parsed.data);
@@ -134,7 +137,7 @@ export async function setPasswordWithToken(token: string, password: unknown, add
     await tx.user.update({ where: { id: row.userId }, data: { passwordHash: hash } });
     await appendAudit(
       tx,
-      { type: "anonymous", email: row.user.email, address },
+      onBehalf ?? { type: "anonymous", email: row.user.email, address },
       { action: "user.password_set", target: { type: "user", id: row.userId, name: row.user.email } },
     );
     return { email: row.user.email };

@@ -1,0 +1,54 @@
+// The admin CLI's usage text, exit statuses and usage errors, in one place so `help`, the README and
+// the code that exits cannot disagree.
+export const EXIT = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  auditChainBroken: 3,
+  refused: 4,
+} as const;
+
+/** A mistake in the command line itself: exit 2 with a specific message and a pointer to `help`. */
+export class UsageError extends Error {}
+
+/** A known, explained failure (configuration, migrations): exit 1 with its message. */
+export class CliFailure extends Error {}
+
+export const USAGE = `Keyshift admin CLI: automation and recovery without a browser.
+
+usage: npm run keyshift -- <command> [options]
+       npm run -s keyshift -- <command> [options]   (prints only what the command hands over)
+
+commands:
+  user create --email E --role admin|operator|auditor [--name N] [--team NAME]... [--password]
+      Create a user (--team once per team; the teams must exist; --name defaults to the part of
+      the email before @). Prints a one-time set-password link, valid 72 hours. With --password
+      the password is read from standard input instead (one line; asked twice, without echo, on a
+      terminal), never from the command line.
+  user reset-password --email E
+      Issue a new one-time set-password link for an enabled user and print it (replaces any
+      unused earlier link). For an administrator who lost their password.
+  api-token create --email E --name N [--expires-in DAYS]
+      Create an API token that acts as the user, with the user's role at each request. DAYS is
+      1 to 365 (default 90). The token is printed once, alone on standard output:
+        TOKEN=$(npm run -s keyshift -- api-token create --email E --name ci)
+  audit verify
+      Check the audit trail's hash chain and print the number of entries and the last sequence
+      number and hash, or the first broken entry and why.
+  help, --help
+      Show this text.
+
+The CLI works on the database named by DATABASE_URL (default file:./data/keyshift.db), with the
+same environment as npm start (KEYSHIFT_MASTER_KEY, NEXTAUTH_URL, PORT), and applies pending
+migrations first. Changes are audited as the actor system:cli. Standard output carries only the
+value a command exists to hand over (a link, a token, the audit report); messages go to standard
+error.
+
+exit status:
+  0  success
+  1  unexpected error (KEYSHIFT_DEBUG=1 prints the details)
+  2  usage error: unknown command or option, missing or empty option
+  3  audit verify: the chain is broken
+  4  refused: invalid input or a conflict (email taken, unknown user or team, invalid role,
+     weak password, disabled user)
+`;
