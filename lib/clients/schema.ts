@@ -40,7 +40,7 @@ export const ClientFormSchema = z.object({
   description: z.string().trim().max(2000, "Description is at most 2000 characters").default(""),
   environment: z.enum(ENVIRONMENTS, { error: "Choose production, staging or development" }),
   ownerTeamId: z.string().trim().min(1, "Choose an owner team"),
-  contactEmail: z.email({ error: "Enter a valid contact email address" }).trim().max(320).toLowerCase(),
+  contactEmail: z.string().trim().toLowerCase().max(320, "At most 320 characters").pipe(z.email({ error: "Enter a valid contact email address" })),
   authMethod: z.enum(AUTH_METHODS, { error: "Choose an authentication method" }),
   grantTypes: z.preprocess(
     words,

@@ -5,7 +5,7 @@ import { PASSWORD_MIN_LENGTH } from "../auth/password";
 const teamIds = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().min(1)).max(100));
 
 export const UserCreateSchema = z.object({
-  email: z.email({ error: "Enter a valid email address" }).trim().toLowerCase().max(320),
+  email: z.string().trim().toLowerCase().max(320, "At most 320 characters").pipe(z.email({ error: "Enter a valid email address" })),
   name: z.string().trim().min(1, "Name is required").max(200, "Name is at most 200 characters"),
   role: z.enum(ROLES, { error: "Choose admin, operator or auditor" }),
   teamIds,

@@ -80,8 +80,8 @@ describe("ClientCreateSchema: normalisation", () => {
     expect(result.scopes).toEqual(["read", "write", "admin"]);
   });
 
-  it("lower-cases the contact email and trims the name", () => {
-    const result = ClientCreateSchema.parse({ ...valid, contactEmail: "Owner@Example.TEST", name: "  Billing  " });
+  it("trims and lower-cases the contact email and trims the name", () => {
+    const result = ClientCreateSchema.parse({ ...valid, contactEmail: "  Owner@Example.TEST ", name: "  Billing  " });
     expect(result.contactEmail).toBe("owner@example.test");
     expect(result.name).toBe("Billing");
   });
