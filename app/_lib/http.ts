@@ -11,3 +11,23 @@ export function errorResponse(error: unknown): Response {
   log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error), requestId }, "route handler failed");
   return Response.json({ error: { code: "internal", message: `Internal error (reference ${requestId}).` } }, { status: 500 });
 }
+
+/** Streams CSV lines as a download named `<name>-<timestamp>.csv`. */
+export function csvResponse(lines: AsyncGenerator<string>, name: string): Response {
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await lines.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+  });
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[-:T]/g, "");
+  return new Response(body, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${name}-${stamp}.csv"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

@@ -1,9 +1,9 @@
 // The OpenAPI 3.1 document for /api/v1, generated from the same zod schemas the serializers use.
 // Every /api/v1 route must appear here; tests/integration/api.test.ts validates real responses against it.
 import { z } from "zod";
-import { Client, ClientCreateBody, ClientCreated, ClientListParams, ClientPage, ClientSummary, ClientUpdateBody, ErrorBody, NewSecret, Secret, TeamRef } from "./resources";
+import { AuditEntry, AuditPage, AuditParams, Client, ClientCreateBody, ClientCreated, ClientListParams, ClientPage, ClientSummary, ClientUpdateBody, ErrorBody, NewSecret, Secret, Team, TeamRef, User } from "./resources";
 
-const SCHEMAS = { Error: ErrorBody, TeamRef, ClientSummary, Client, ClientPage, ClientCreated, ClientCreate: ClientCreateBody, ClientUpdate: ClientUpdateBody, NewSecret, Secret };
+const SCHEMAS = { Error: ErrorBody, TeamRef, ClientSummary, Client, ClientPage, ClientCreated, ClientCreate: ClientCreateBody, ClientUpdate: ClientUpdateBody, NewSecret, Secret, User, Team, AuditEntry, AuditPage };
 
 const ref = (name: keyof typeof SCHEMAS) => ({ $ref: `#/components/schemas/${name}` });
 const content = (schema: object) => ({ "application/json": { schema } });
@@ -36,14 +36,18 @@ function componentSchemas(): Record<string, object> {
   return out.schemas;
 }
 
+function queryParameters(params: Record<string, z.ZodType>) {
+  return Object.entries(params).map(([name, schema]) => {
+    const json = z.toJSONSchema(schema, { target: "draft-2020-12" }) as Record<string, unknown>;
+    delete json.$schema;
+    return { name, in: "query", required: false, schema: json };
+  });
+}
+
+const dataList = (item: keyof typeof SCHEMAS) => ({ type: "object", properties: { data: { type: "array", items: ref(item) } }, required: ["data"], additionalProperties: false });
+
 export function openApiDocument(serverUrl: string) {
-  const listParams = Object.entries(ClientListParams).map(([name, schema]) => ({
-    name,
-    in: "query",
-    required: false,
-    schema: z.toJSONSchema(schema, { target: "draft-2020-12" }),
-  }));
-  for (const p of listParams) delete (p.schema as Record<string, unknown>).$schema;
+  const listParams = queryParameters(ClientListParams);
   return {
     openapi: "3.1.0",
     info: {
@@ -107,7 +111,7 @@ export function openApiDocument(serverUrl: string) {
         get: {
           operationId: "listSecrets",
           summary: "The client's secrets (hints and dates, never values)",
-          responses: { "200": ok("Secrets, newest first", { type: "object", properties: { data: { type: "array", items: ref("Secret") } }, required: ["data"], additionalProperties: false }), ...CLIENT_ERRORS },
+          responses: { "200": ok("Secrets, newest first", dataList("Secret")), ...CLIENT_ERRORS },
         },
         post: {
           operationId: "issueSecret",
@@ -129,6 +133,28 @@ export function openApiDocument(serverUrl: string) {
           operationId: "revokeSecret",
           summary: "Revoke one secret now",
           responses: { "200": ok("The revoked secret", ref("Secret")), "422": error("Already revoked"), ...CLIENT_ERRORS },
+        },
+      },
+      "/users": {
+        get: { operationId: "listUsers", summary: "Users with their roles and teams (never password material)", responses: { "200": ok("All users", dataList("User")), ...COMMON_ERRORS } },
+      },
+      "/teams": {
+        get: { operationId: "listTeams", summary: "Teams with their members and client counts", responses: { "200": ok("All teams", dataList("Team")), ...COMMON_ERRORS } },
+      },
+      "/audit": {
+        get: {
+          operationId: "listAudit",
+          summary: "The audit trail, newest first, 50 entries a page",
+          parameters: queryParameters(AuditParams),
+          responses: { "200": ok("A page of entries", ref("AuditPage")), "422": error("An unknown parameter or an unreadable value"), ...COMMON_ERRORS },
+        },
+      },
+      "/audit/export": {
+        get: {
+          operationId: "exportAudit",
+          summary: "The filtered audit trail as CSV, oldest first, with each entry's chain hashes",
+          parameters: queryParameters(AuditParams).filter((p) => p.name !== "page"),
+          responses: { "200": { description: "CSV", content: { "text/csv": { schema: { type: "string" } } } }, "422": error("An unknown parameter or an unreadable value"), ...COMMON_ERRORS },
         },
       },
     },

@@ -147,6 +147,53 @@ export function clientResource(client: ClientDetail, now: Date = new Date()): z.
   };
 }
 
+export const User = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(["admin", "operator", "auditor"]),
+    status: z.enum(["active", "disabled", "invited"]).describe("invited: no password set yet"),
+    teams: z.array(TeamRef),
+    last_sign_in_at: timestamp.nullable(),
+    created_at: timestamp,
+  })
+  .meta({ id: "User" });
+
+export const Team = z
+  .object({ id: z.string(), name: z.string(), description: z.string(), members: z.array(z.string()).describe("member emails"), clients: z.number().int() })
+  .meta({ id: "Team" });
+
+export const AuditEntry = z
+  .object({
+    seq: z.number().int(),
+    at: timestamp,
+    actor_type: z.enum(["user", "system", "anonymous"]),
+    actor: z.string().nullable(),
+    action: z.string().describe("resource.verb, e.g. secret.rotate"),
+    target_type: z.string().nullable(),
+    target_id: z.string().nullable(),
+    target_name: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    address: z.string().nullable(),
+    prev_hash: z.string(),
+    hash: z.string(),
+  })
+  .meta({ id: "AuditEntry" });
+
+export const AuditPage = z
+  .object({ data: z.array(AuditEntry), page: z.number().int(), page_size: z.number().int(), total: z.number().int() })
+  .meta({ id: "AuditPage" });
+
+export const AuditParams = {
+  actor: z.string().describe("substring of the actor's email"),
+  action: z.string().describe("action prefix, e.g. secret. or secret.rotate"),
+  target: z.string().describe("target id (client_id, user id) or part of its name"),
+  from: z.string().meta({ format: "date-time" }).describe("from this time (a date alone: from its start)"),
+  to: z.string().meta({ format: "date-time" }).describe("until this time (a date alone: until its end)"),
+  page: z.number().int().min(1),
+};
+
 /** API field names are snake_case; the domain's are camelCase. */
 export const toCamel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 export const toSnake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

@@ -10,6 +10,10 @@ import * as enableRoute from "@/app/api/v1/clients/[clientId]/enable/route";
 import * as secretsRoute from "@/app/api/v1/clients/[clientId]/secrets/route";
 import * as rotateRoute from "@/app/api/v1/clients/[clientId]/secrets/rotate/route";
 import * as revokeRoute from "@/app/api/v1/clients/[clientId]/secrets/[secretId]/revoke/route";
+import * as auditRoute from "@/app/api/v1/audit/route";
+import * as auditExportRoute from "@/app/api/v1/audit/export/route";
+import * as teamsRoute from "@/app/api/v1/teams/route";
+import * as usersRoute from "@/app/api/v1/users/route";
 import { openApiDocument } from "@/lib/api/openapi";
 import { SYSTEM } from "@/lib/auth/actor";
 import { createClient } from "@/lib/clients/commands";
@@ -26,7 +30,7 @@ addFormats(ajv);
 ajv.addSchema({ $id: "doc", components: doc.components }, "doc");
 
 type Route = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-type Operation = { responses: Record<string, { content?: { "application/json": { schema: Record<string, unknown> } } }> };
+type Operation = { responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> };
 
 /** Calls a route handler as Next.js would, and checks the response against the OpenAPI document. */
 async function call(route: Route, method: string, pathTemplate: string, opts: { token?: string; params?: Record<string, string>; body?: unknown; query?: string; rawBody?: string } = {}) {
@@ -45,8 +49,12 @@ async function call(route: Route, method: string, pathTemplate: string, opts: { 
   const documented = operation.responses[String(response.status)];
   expect(documented, `${method} ${pathTemplate} documents status ${response.status}`).toBeDefined();
   const text = await response.text();
+  if (response.headers.get("content-type")?.startsWith("text/csv")) {
+    expect(documented!.content?.["text/csv"], `${method} ${pathTemplate} documents CSV`).toBeDefined();
+    return { status: response.status, body: text };
+  }
   const body = text ? JSON.parse(text) : undefined;
-  const schema = documented!.content?.["application/json"].schema;
+  const schema = documented!.content?.["application/json"]?.schema;
   if (schema) {
     const validate = ajv.compile({ $ref: "doc#", ...withDocRefs(schema) });
     expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
@@ -234,5 +242,44 @@ describe("API and console write the same audit trail", () => {
     expect(fromApi.details.via).toBe("api_token:operatorOwner automation");
     expect(fromConsole.details.via).toBeUndefined();
     expect(viaApi.clientId).toBe("api-made");
+  });
+});
+
+describe("users, teams and the audit trail over the API", () => {
+  it("lists users for every role, without password material", async () => {
+    const { status, body } = await call(usersRoute.GET as Route, "GET", "/users", { token: tokens.auditor });
+    expect(status).toBe(200);
+    expect(body.data.map((u: { email: string }) => u.email)).toContain(cast.admin.email);
+    expect(JSON.stringify(body)).not.toMatch(/password|hash/i);
+  });
+
+  it("lists teams with members and client counts", async () => {
+    const { body } = await call(teamsRoute.GET as Route, "GET", "/teams", { token: tokens.operatorOther });
+    const teamA = body.data.find((t: { id: string }) => t.id === cast.teamA.id);
+    expect(teamA.members).toContain(cast.operatorOwner.email);
+    expect(teamA.clients).toBeGreaterThan(0);
+  });
+
+  it("reads the audit trail with filters, newest first", async () => {
+    const { status, body } = await call(auditRoute.GET as Route, "GET", "/audit", { token: tokens.auditor, query: "action=secret.rotate&target=api-made" });
+    expect(status).toBe(200);
+    expect(body.total).toBe(1);
+    expect(body.data[0]).toMatchObject({ action: "secret.rotate", target_id: "api-made", actor: cast.operatorOwner.email, actor_type: "user" });
+    expect(body.data[0].details.via).toBe("api_token:operatorOwner automation");
+  });
+
+  it("rejects unknown audit parameters and unreadable dates", async () => {
+    const { status, body } = await call(auditRoute.GET as Route, "GET", "/audit", { token: tokens.auditor, query: "from=yesterday&who=me" });
+    expect(status).toBe(422);
+    expect(body.error.fields).toEqual({ from: "Use an ISO 8601 date or date-time", who: "Unknown parameter" });
+  });
+
+  it("exports the filtered trail as CSV with the chain hashes", async () => {
+    const { status, body } = await call(auditExportRoute.GET as Route, "GET", "/audit/export", { token: tokens.auditor, query: "action=client.create" });
+    expect(status).toBe(200);
+    const lines = (body as string).trim().split("\r\n");
+    expect(lines[0]).toBe("seq,at,actor_type,actor,action,target_type,target_id,target_name,details,address,prev_hash,hash");
+    expect(lines.slice(1).every((l) => l.includes(",client.create,"))).toBe(true);
+    expect(lines.length).toBeGreaterThan(2);
   });
 });

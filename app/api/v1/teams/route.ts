@@ -1,0 +1,4 @@
+import { apiListTeams } from "@/lib/api/directory";
+import { apiRoute, json } from "../_lib/route";
+
+export const GET = apiRoute(async ({ actor }) => json(await apiListTeams(actor)));
