@@ -101,6 +101,13 @@ async function seed(now: Date): Promise<{ ms: number; secrets: number; teamIds: 
           const secret = generateSecret();
           secrets.push({ clientId: id, hash: hashSecret(secret, key), hint: secretHint(secret), createdAt: row.createdAt, expiresAt: row.expiresAt, rotatedAt: row.rotatedAt, revokedAt: status === "deleted" ? now : null });
         }
+        // history: one to three earlier secrets, rotated out and revoked long ago (about 300,000 secrets in all)
+        for (let h = 0, n = 1 + Math.floor(rand() * 3); h < n; h++) {
+          const old = new Date(createdAt.getTime() - (h + 1) * 180 * DAY_MS);
+          const ended = new Date(old.getTime() + 180 * DAY_MS);
+          const secret = generateSecret();
+          secrets.push({ clientId: id, hash: hashSecret(secret, key), hint: secretHint(secret), createdAt: old, expiresAt: ended, rotatedAt: ended, revokedAt: ended });
+        }
         if (status !== "deleted") summary = current;
       }
       clients.push({
