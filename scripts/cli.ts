@@ -17,6 +17,7 @@ async function main(argv: string[]): Promise<number> {
   const [group, action, ...args] = argv;
   const actions = COMMANDS[group];
   if (!actions) throw new UsageError(`unknown command '${group}' (commands: ${Object.keys(COMMANDS).join(", ")}, help)`);
+  if (typeof actions === "function") return actions(argv.slice(1));
   const run = action === undefined ? undefined : actions[action];
   if (!run) {
     const known = Object.keys(actions).join(", ");

@@ -42,9 +42,12 @@ export async function disconnect(): Promise<void> {
   holder.client = undefined;
 }
 
-/** Runs fn in one transaction: every row it writes lands together or not at all. */
-export function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db().$transaction(fn, { timeout: 15_000, maxWait: 15_000 });
+/**
+ * Runs fn in one transaction: every row it writes lands together or not at all. `timeoutMs` raises the
+ * 15-second limit for a known long job (an inventory import of many thousand rows).
+ */
+export function transaction<T>(fn: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+  return db().$transaction(fn, { timeout: Math.max(15_000, options.timeoutMs ?? 0), maxWait: 15_000 });
 }
 
 /** True when a Prisma error is a unique-constraint violation (P2002). */

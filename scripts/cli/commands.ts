@@ -1,32 +1,18 @@
 // The admin CLI's commands. Each parses its options, opens the database (migrations first) and calls
 // one domain function as the system actor "cli"; the domain enforces the rules and writes the audit
 // entry, exactly as for the console.
-import type { SystemActor } from "../../lib/auth/actor";
 import { verifyAuditChain } from "../../lib/audit/verify";
-import { masterKey, port } from "../../lib/config";
+import { port } from "../../lib/config";
 import { db } from "../../lib/db";
 import { invalid, notFound } from "../../lib/errors";
 import { createApiToken } from "../../lib/tokens/commands";
 import { createUser, issuePasswordLink, PASSWORD_LINK_HOURS, setPasswordWithToken } from "../../lib/users/commands";
 import { PasswordSchema } from "../../lib/users/schema";
-import { migrate } from "../db";
 import { parseOptions, required } from "./args";
+import { CLI_ACTOR, openDatabase, type Command } from "./context";
+import { exportInventory, importInventory } from "./inventory";
 import { readPassword } from "./stdin";
-import { CliFailure, EXIT } from "./usage";
-
-export const CLI_ACTOR: SystemActor = { type: "system", name: "cli" };
-
-export type Command = (args: string[]) => Promise<number>;
-
-/** Applies pending migrations and checks the master key, so a misconfiguration fails before any change. */
-async function openDatabase(): Promise<void> {
-  try {
-    migrate();
-  } catch (error) {
-    throw new CliFailure(error instanceof Error ? error.message : String(error));
-  }
-  masterKey();
-}
+import { EXIT } from "./usage";
 
 const say = (line: string) => process.stderr.write(`keyshift: ${line}\n`);
 const handOver = (value: string) => process.stdout.write(`${value}\n`);
@@ -127,9 +113,11 @@ const auditVerify: Command = async (args) => {
   return EXIT.ok;
 };
 
-/** Command groups and their actions, as typed: `user create`, `audit verify`, … */
-export const COMMANDS: Record<string, Record<string, Command>> = {
+/** Command groups and their actions, as typed (`user create`, `audit verify`, …), or single commands (`import`). */
+export const COMMANDS: Record<string, Record<string, Command> | Command> = {
   user: { create: userCreate, "reset-password": userResetPassword },
   "api-token": { create: apiTokenCreate },
   audit: { verify: auditVerify },
+  import: importInventory,
+  export: exportInventory,
 };

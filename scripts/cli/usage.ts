@@ -35,14 +35,39 @@ commands:
   audit verify
       Check the audit trail's hash chain and print the number of entries and the last sequence
       number and hash, or the first broken entry and why.
+  import --file PATH [--format csv|keycloak] [--dry-run]
+         [--environment E --team NAME --contact EMAIL]   (keycloak: required)
+      Bring an existing client inventory in. Prints one line per row (create, update, skip or
+      invalid, with the reason) and the totals; with --dry-run nothing is written. A real run is
+      all or nothing: any invalid row and nothing is imported (exit 4); otherwise it writes every
+      client and its audit entry in one transaction, with progress on standard error every 500
+      rows. Imported clients keep their secret outside Keyshift: it is recorded as an external
+      secret with its creation date, so its age counts until it is rotated here. --format
+      defaults to keycloak for a .json file, csv otherwise.
+      CSV: a header row naming the columns (any order, case-insensitive; others are ignored):
+        client_id, name, environment (production|staging|development), team (an existing team's
+        name), contact_email, auth_method (client_secret_basic|client_secret_post; private_key_jwt
+        rows are skipped until key management is available) - all required; description,
+        grant_types and scopes (space-separated; grant_types defaults to client_credentials),
+        secret_created_at and secret_expires_at (ISO 8601 dates) - optional. For an existing
+        client_id the row updates name, description, environment, team, contact, grant types and
+        scopes (never the method or secrets; an empty optional cell keeps the current value).
+      keycloak: a realm export's clients array; confidential clients with a client secret are
+        imported (client.secret.creation.time becomes the secret's age), client-jwt, public,
+        bearer-only and built-in clients are skipped with the reason. Keycloak has no environment,
+        owner team or contact: --environment, --team and --contact give them to every client.
+  export [--format csv|json] [--out PATH]
+      Write the registry (clients not deleted) to standard output or PATH: the import's CSV
+      columns, so the file imports again without changes, then status, secret_status,
+      last_auth_at and created_at. JSON is an array of objects with the same snake_case keys.
   help, --help
       Show this text.
 
 The CLI works on the database named by DATABASE_URL (default file:./data/keyshift.db), with the
 same environment as npm start (KEYSHIFT_MASTER_KEY, NEXTAUTH_URL, PORT), and applies pending
 migrations first. Changes are audited as the actor system:cli. Standard output carries only the
-value a command exists to hand over (a link, a token, the audit report); messages go to standard
-error.
+value a command exists to hand over (a link, a token, the audit report, an import plan, an
+export); messages go to standard error.
 
 exit status:
   0  success
@@ -50,5 +75,5 @@ exit status:
   2  usage error: unknown command or option, missing or empty option
   3  audit verify: the chain is broken
   4  refused: invalid input or a conflict (email taken, unknown user or team, invalid role,
-     weak password, disabled user)
+     weak password, disabled user, an import with invalid rows)
 `;
