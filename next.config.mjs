@@ -4,7 +4,11 @@ const nextConfig = {
   // type checking runs in `npm test` (tsc --noEmit over the whole project), not in every build
   typescript: { ignoreBuildErrors: true },
   // forbidden() renders app/forbidden.tsx with status 403 for a signed-in user without the role
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // inventory imports upload files of up to 5 MB through a server action
+    serverActions: { bodySizeLimit: "6mb" },
+  },
   async headers() {
     return [
       {

@@ -12,12 +12,12 @@ export function errorResponse(error: unknown): Response {
   return Response.json({ error: { code: "internal", message: `Internal error (reference ${requestId}).` } }, { status: 500 });
 }
 
-/** Streams CSV lines as a download named `<name>-<timestamp>.csv`. */
-export function csvResponse(lines: AsyncGenerator<string>, name: string): Response {
+/** Streams text chunks as a download named `<name>-<timestamp>.<extension>`. */
+export function downloadResponse(chunks: AsyncGenerator<string>, name: string, type: "csv" | "json" = "csv"): Response {
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const next = await lines.next();
+      const next = await chunks.next();
       if (next.done) controller.close();
       else controller.enqueue(encoder.encode(next.value));
     },
@@ -25,8 +25,8 @@ export function csvResponse(lines: AsyncGenerator<string>, name: string): Respon
   const stamp = new Date().toISOString().slice(0, 19).replace(/[-:T]/g, "");
   return new Response(body, {
     headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${name}-${stamp}.csv"`,
+      "Content-Type": type === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${name}-${stamp}.${type}"`,
       "Cache-Control": "no-store",
     },
   });

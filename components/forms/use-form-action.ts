@@ -10,7 +10,8 @@ export function useFormAction<T>(action: (prev: unknown, formData: FormData) => 
   const [state, dispatch, pending] = useActionState(action, null as ActionResult<T> | null);
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const data = new FormData(event.currentTarget);
+    // the submitter's name/value (e.g. intent=apply) is part of the submission, as in a native post
+    const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
     startTransition(() => dispatch(data));
   }
   const fields = state && !state.ok ? (state.fields ?? {}) : {};

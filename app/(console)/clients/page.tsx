@@ -48,7 +48,18 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
       <PageHeader
         title="Clients"
         description="Confidential OAuth clients, their owner teams and how they authenticate."
-        actions={(actor.role === "admin" || (actor.role === "operator" && actor.teamIds.length > 0)) && <ButtonLink href="/clients/new">New client</ButtonLink>}
+        actions={
+          <>
+            <ButtonLink variant="secondary" href="/clients/export?format=csv" prefetch={false}>Export CSV</ButtonLink>
+            <ButtonLink variant="secondary" href="/clients/export?format=json" prefetch={false}>Export JSON</ButtonLink>
+            {(actor.role === "admin" || (actor.role === "operator" && actor.teamIds.length > 0)) && (
+              <>
+                <ButtonLink variant="secondary" href="/clients/import">Import</ButtonLink>
+                <ButtonLink href="/clients/new">New client</ButtonLink>
+              </>
+            )}
+          </>
+        }
       />
       <Card>
         <form method="get" action="/clients" className="mb-4 grid grid-cols-2 gap-3 md:grid-cols-7" aria-label="Filter clients">

@@ -2,7 +2,7 @@
 import { auditCsv, AuditFilterSchema } from "@/lib/audit/query";
 import { can } from "@/lib/auth/guard";
 import { currentActor } from "../../../_lib/session";
-import { csvResponse, errorResponse } from "../../../_lib/http";
+import { downloadResponse, errorResponse } from "../../../_lib/http";
 import { DomainError } from "@/lib/errors";
 
 export async function GET(request: Request): Promise<Response> {
@@ -11,7 +11,7 @@ export async function GET(request: Request): Promise<Response> {
     if (!actor) throw new DomainError("unauthenticated", "Sign in to export the audit trail.");
     if (!can(actor, "audit.read")) throw new DomainError("forbidden", "Your role cannot read the audit trail.");
     const filter = AuditFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    return csvResponse(auditCsv(actor, filter), "keyshift-audit");
+    return downloadResponse(auditCsv(actor, filter), "keyshift-audit");
   } catch (error) {
     return errorResponse(error);
   }
