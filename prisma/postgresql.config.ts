@@ -12,7 +12,6 @@ export default defineConfig({
   async adapter() {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is required for PostgreSQL migrations");
-    // a short idle timeout lets the CLI exit as soon as it is done (pg's default keeps it alive 10 s)
-    return new PrismaPg({ connectionString: url, idleTimeoutMillis: 50 }) as never;
+    return new PrismaPg({ connectionString: url }) as never;
   },
 });
