@@ -15,7 +15,8 @@ export function generateClientId(): string {
   return "ks_" + crypto.randomBytes(18).toString("base64url");
 }
 
-const searchTextOf = (clientId: string, name: string) => `${clientId} ${name}`.toLowerCase();
+/** The lower-cased text the client list searches (both databases, without provider-specific collation). */
+export const searchTextOf = (clientId: string, name: string) => `${clientId} ${name}`.toLowerCase();
 
 async function requireTeam(tx: Tx, teamId: string): Promise<{ id: string; name: string }> {
   const team = await tx.team.findUnique({ where: { id: teamId }, select: { id: true, name: true } });

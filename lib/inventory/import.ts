@@ -5,6 +5,7 @@
 // rotated here.
 import type { Actor } from "../auth/actor";
 import { appendAudit } from "../audit/log";
+import { searchTextOf } from "../clients/commands";
 import { db, transaction, type Tx } from "../db";
 import { invalid } from "../errors";
 import { refreshSecretSummary } from "../secrets/commands";
@@ -29,8 +30,6 @@ export async function planImport(actor: Actor, rows: readonly InventoryRow[], no
   const entries = (await buildPlan(db(), actor, rows, now)).map(publicEntry);
   return { entries, totals: totalsOf(entries) };
 }
-
-const searchTextOf = (clientId: string, name: string) => `${clientId} ${name}`.toLowerCase();
 
 async function createImported(tx: Tx, actor: Actor, row: PlannedRow, source: ImportSource): Promise<void> {
   const { fields, secret } = row;
