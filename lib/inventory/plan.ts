@@ -115,7 +115,7 @@ export async function buildPlan(q: Tx, actor: Actor, rows: readonly InventoryRow
     if (earlier) return entry("invalid", [`client_id already appears on ${earlier}`]);
     firstRef.set(clientId, row.ref);
     const method = (v.auth_method ?? "").trim().toLowerCase();
-    // keys are not implemented yet: such a client cannot be registered without its keys
+    // a private_key_jwt client needs registered keys, and key management arrives with a later issue
     if (method === "private_key_jwt") return entry("skip", ["key management not available yet"]);
     const current = existing.get(clientId);
     if (current?.status === "deleted") return entry("skip", ["client_id belonged to a deleted client"]);
