@@ -1,9 +1,8 @@
 // The one wrapper every server action goes through: resolve the actor from the session (role from the
 // database), run one domain function, and map its outcome to a result the form can show.
-import crypto from "node:crypto";
 import type { UserActor } from "@/lib/auth/actor";
 import { DomainError } from "@/lib/errors";
-import { log } from "@/lib/log";
+import { logUnexpected } from "@/lib/log";
 import { currentActor } from "./session";
 
 export type ActionResult<T = unknown> =
@@ -12,8 +11,7 @@ export type ActionResult<T = unknown> =
 
 export function toActionError(error: unknown): ActionResult<never> {
   if (error instanceof DomainError) return { ok: false, message: error.message, fields: error.fields };
-  const requestId = crypto.randomUUID();
-  log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error), requestId }, "server action failed");
+  const requestId = logUnexpected(error, "server action failed");
   return { ok: false, message: `Something went wrong on our side (reference ${requestId}). Nothing was changed.` };
 }
 

@@ -1,14 +1,12 @@
 // Route handlers answer errors in one body shape: { error: { code, message, fields? } } (DESIGN.md).
-import crypto from "node:crypto";
 import { DomainError, HTTP_STATUS } from "@/lib/errors";
-import { log } from "@/lib/log";
+import { logUnexpected } from "@/lib/log";
 
 export function errorResponse(error: unknown): Response {
   if (error instanceof DomainError) {
     return Response.json({ error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } }, { status: HTTP_STATUS[error.code] });
   }
-  const requestId = crypto.randomUUID();
-  log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error), requestId }, "route handler failed");
+  const requestId = logUnexpected(error, "route handler failed");
   return Response.json({ error: { code: "internal", message: `Internal error (reference ${requestId}).` } }, { status: 500 });
 }
 
