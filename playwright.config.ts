@@ -42,12 +42,24 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: "npx tsx scripts/start.ts",
-    url: `${E2E.baseURL}/login`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    env: E2E.serverEnv,
-  },
+  // in this order: the provider's start creates the console's SSO key that the console then reads
+  webServer: [
+    {
+      // the console's key comes from the admin CLI, as an administrator would make it
+      command: `npx tsx scripts/cli.ts sso keygen --out ${E2E.idp.keyFile} --force && npx tsx tests/e2e/oidc-idp.ts`,
+      url: `${E2E.idp.issuer}/.well-known/openid-configuration`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: { KEYSHIFT_OIDC_KEY_FILE: E2E.idp.keyFile, LOG_LEVEL: "warn" },
+    },
+    {
+      command: "npx tsx scripts/start.ts",
+      url: `${E2E.baseURL}/login`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: E2E.serverEnv,
+    },
+  ],
 });

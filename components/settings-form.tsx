@@ -4,7 +4,7 @@ import { FormMessage } from "@/components/forms/form-message";
 import { useFormAction } from "@/components/forms/use-form-action";
 import { updateSettingsAction } from "@/app/(console)/users/actions";
 
-type Item = { key: string; label: string; help: string; value: number };
+type Item = { key: string; label: string; help: string; value: number | string; options?: { value: string; label: string }[] };
 
 export function SettingsForm({ items, editable }: { items: Item[]; editable: boolean }) {
   const { state, pending, onSubmit, fields } = useFormAction(updateSettingsAction);
@@ -12,7 +12,13 @@ export function SettingsForm({ items, editable }: { items: Item[]; editable: boo
     <form onSubmit={onSubmit} className="grid max-w-2xl gap-5" noValidate>
       {items.map((item) => (
         <Field key={item.key} label={item.label} name={item.key} error={fields[item.key]} hint={item.help}>
-          <input id={item.key} name={item.key} type="number" defaultValue={item.value} disabled={!editable} className={`${inputClass} max-w-40`} aria-invalid={!!fields[item.key] || undefined} />
+          {item.options ? (
+            <select id={item.key} name={item.key} defaultValue={String(item.value)} disabled={!editable} className={`${inputClass} max-w-xs`} aria-invalid={!!fields[item.key] || undefined}>
+              {item.options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+            </select>
+          ) : (
+            <input id={item.key} name={item.key} type="number" defaultValue={item.value} disabled={!editable} className={`${inputClass} max-w-40`} aria-invalid={!!fields[item.key] || undefined} />
+          )}
         </Field>
       ))}
       {editable && <div><Button type="submit" disabled={pending}>Save settings</Button></div>}

@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { ssoConfig } from "../lib/auth/sso-config";
 import { issuer, masterKey, port } from "../lib/config";
 import { databaseUrl, providerOf } from "../lib/db/url";
 import { migrate } from "./db";
@@ -16,6 +17,11 @@ export async function prepare(): Promise<void> {
   // fail early, with the variable's name, rather than on the first request
   issuer();
   masterKey();
+  const sso = ssoConfig();
+  if (sso) {
+    const how = sso.auth.method === "private_key_jwt" ? `private_key_jwt, ${sso.auth.alg}, kid ${sso.auth.kid}` : "client secret (set KEYSHIFT_OIDC_KEY_FILE to use private_key_jwt)";
+    console.log(`keyshift: single sign-on through ${sso.issuer} as ${sso.clientId} (${how})`);
+  }
   console.log(`keyshift: database ${provider === "sqlite" ? url : "PostgreSQL"}; applying migrations…`);
   migrate();
   const { ensureFirstAdmin } = await import("../lib/bootstrap");

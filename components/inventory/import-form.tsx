@@ -1,18 +1,37 @@
 "use client";
-import { useState } from "react";
+import { useState, type FormEvent } from "react";
 import { Badge, Button, Field, inputClass, tableClass, tdClass, thClass, type Tone } from "@/components/ui";
 import { FormMessage } from "@/components/forms/form-message";
 import { useFormAction } from "@/components/forms/use-form-action";
-import { importAction, type ImportResult } from "@/app/(console)/clients/import/actions";
+import { dryRunImportAction } from "@/app/(console)/clients/import/actions";
+import type { ImportResult } from "@/app/(console)/clients/import/upload";
+import type { ProgressEvent } from "@/app/(console)/clients/import/run/events";
+import { useImportRun } from "./use-import-run";
 import { ENVIRONMENTS } from "@/lib/clients/schema";
 
 const ACTION_TONES: Record<string, Tone> = { create: "green", update: "blue", skip: "gray", invalid: "red" };
 
 export function ImportForm({ teams }: { teams: { id: string; name: string }[] }) {
-  const { state, pending, onSubmit, fields } = useFormAction(importAction);
+  const dryRun = useFormAction(dryRunImportAction);
+  const { run, running, start, clear } = useImportRun();
   const [format, setFormat] = useState<"csv" | "keycloak">("csv");
+  // the import's outcome replaces the dry run's; a new dry run starts over
+  const state = run ? run.outcome : dryRun.state;
+  const busy = dryRun.pending || running;
+  const fields = state && !state.ok ? (state.fields ?? {}) : {};
   const result = state?.ok ? (state.data as ImportResult) : null;
   const totals = result?.plan.totals;
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    const submitter = (event.nativeEvent as SubmitEvent).submitter;
+    if (submitter?.getAttribute("value") !== "apply") {
+      clear();
+      return dryRun.onSubmit(event);
+    }
+    // the real run streams its progress from a route handler instead of answering once, at the end
+    event.preventDefault();
+    void start(new FormData(event.currentTarget, submitter));
+  }
   return (
     <div className="space-y-6">
       <form onSubmit={onSubmit} className="grid max-w-3xl grid-cols-1 gap-4 md:grid-cols-2" noValidate>
@@ -45,10 +64,11 @@ export function ImportForm({ teams }: { teams: { id: string; name: string }[] })
           </>
         )}
         <div className="flex gap-2 md:col-span-2">
-          <Button type="submit" name="intent" value="dry-run" variant="secondary" disabled={pending}>Dry run</Button>
-          <Button type="submit" name="intent" value="apply" disabled={pending || !totals || totals.invalid > 0 || !!result?.applied}>Import</Button>
-          {pending && <span className="self-center text-sm text-slate-600">Working…</span>}
+          <Button type="submit" name="intent" value="dry-run" variant="secondary" disabled={busy}>Dry run</Button>
+          <Button type="submit" name="intent" value="apply" disabled={busy || !totals || totals.invalid > 0 || !!result?.applied}>Import</Button>
+          {dryRun.pending && <span className="self-center text-sm text-slate-600">Working…</span>}
         </div>
+        {running && <ImportProgress progress={run?.progress ?? null} />}
         <p className="text-xs text-slate-500 md:col-span-2">
           Run a dry run first: it lists what would be created, updated or skipped, and why. The import itself writes every row or none.
         </p>
@@ -83,6 +103,18 @@ export function ImportForm({ teams }: { teams: { id: string; name: string }[] })
           {result.hiddenRows > 0 && <p className="mt-2 text-sm text-slate-600">…and {result.hiddenRows} more rows (counted in the totals).</p>}
         </div>
       )}
+    </div>
+  );
+}
+
+function ImportProgress({ progress }: { progress: ProgressEvent | null }) {
+  return (
+    <div className="space-y-1 md:col-span-2" data-testid="import-progress">
+      {/* without a value the bar is indeterminate: the file is still being checked */}
+      <progress aria-label="Import progress" value={progress?.done} max={progress?.total} className="h-2 w-full max-w-md accent-brand-600" />
+      <p aria-live="polite" className="text-sm text-slate-600">
+        {progress ? `Imported ${progress.done} of ${progress.total} rows` : "Checking the file…"}
+      </p>
     </div>
   );
 }

@@ -14,7 +14,7 @@ export async function apiListUsers(actor: UserActor) {
       email: u.email,
       name: u.name,
       role: u.role as "admin" | "operator" | "auditor",
-      status: (u.disabledAt ? "disabled" : u.hasPassword ? "active" : "invited") as "active" | "disabled" | "invited",
+      status: (u.disabledAt ? "disabled" : u.hasPassword || u.lastSignInAt ? "active" : "invited") as "active" | "disabled" | "invited",
       teams: u.teams,
       last_sign_in_at: u.lastSignInAt?.toISOString() ?? null,
       created_at: u.createdAt.toISOString(),

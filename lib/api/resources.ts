@@ -153,7 +153,7 @@ export const User = z
     email: z.string(),
     name: z.string(),
     role: z.enum(["admin", "operator", "auditor"]),
-    status: z.enum(["active", "disabled", "invited"]).describe("invited: no password set yet"),
+    status: z.enum(["active", "disabled", "invited"]).describe("invited: has not signed in yet and has no password (an account that signed in by single sign-on is active)"),
     teams: z.array(TeamRef),
     last_sign_in_at: timestamp.nullable(),
     created_at: timestamp,

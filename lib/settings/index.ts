@@ -37,6 +37,16 @@ export const SETTINGS = {
     schema: days(1, 365),
     default: 14,
   },
+  "sso.unknownUsers": {
+    label: "First single sign-on of an unknown user",
+    help: "When someone your identity provider vouches for has no Keyshift account: refuse them, or create a read-only auditor account for them (an administrator can raise the role later).",
+    schema: z.enum(["refuse", "auditor"], { error: "Choose refuse or auditor" }),
+    default: "refuse",
+    options: [
+      { value: "refuse", label: "Refuse sign-in" },
+      { value: "auditor", label: "Create an auditor account" },
+    ],
+  },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -1,7 +1,10 @@
 // The admin CLI's commands. Each parses its options, opens the database (migrations first) and calls
 // one domain function as the system actor "cli"; the domain enforces the rules and writes the audit
 // entry, exactly as for the console.
+import fs from "node:fs";
+import path from "node:path";
 import { verifyAuditChain } from "../../lib/audit/verify";
+import { generateSigningKey, publicJwkOf } from "../../lib/auth/sso-config";
 import { port } from "../../lib/config";
 import { db } from "../../lib/db";
 import { invalid, notFound } from "../../lib/errors";
@@ -12,7 +15,7 @@ import { parseOptions, required } from "./args";
 import { CLI_ACTOR, openDatabase, type Command } from "./context";
 import { exportInventory, importInventory } from "./inventory";
 import { readPassword } from "./stdin";
-import { EXIT } from "./usage";
+import { CliFailure, EXIT, UsageError } from "./usage";
 
 const say = (line: string) => process.stderr.write(`keyshift: ${line}\n`);
 const handOver = (value: string) => process.stdout.write(`${value}\n`);
@@ -114,10 +117,35 @@ const auditVerify: Command = async (args) => {
 };
 
 /** Command groups and their actions, as typed (`user create`, `audit verify`, …), or single commands (`import`). */
+const SSO_KEY_ALGS = ["ES256", "RS256", "PS256", "EdDSA"] as const;
+
+/** No database: a key pair for the console's own private_key_jwt sign-in at the organisation's provider. */
+const ssoKeygen: Command = async (args) => {
+  const values = parseOptions("sso keygen", args, { out: { type: "string" }, alg: { type: "string" }, force: { type: "boolean" } });
+  const out = required("sso keygen", values, "out");
+  const alg = values.alg ?? "ES256";
+  if (!(SSO_KEY_ALGS as readonly string[]).includes(alg)) throw new UsageError(`sso keygen: --alg must be one of ${SSO_KEY_ALGS.join(", ")}`);
+  const jwk = generateSigningKey(alg as (typeof SSO_KEY_ALGS)[number]);
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+    // the private key is readable by its owner only, and an existing key is never overwritten by accident
+    fs.writeFileSync(out, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600, flag: values.force ? "w" : "wx" });
+    if (values.force) fs.chmodSync(out, 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw invalid(`${out} already exists.`, { out: "Choose another file, or add --force to replace the key" });
+    throw new CliFailure(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+  }
+  say(`private key written to ${out} (mode 0600): set KEYSHIFT_OIDC_KEY_FILE=${out}`);
+  say("register this public JWKS for the console's client at your identity provider (token_endpoint_auth_method private_key_jwt):");
+  handOver(JSON.stringify({ keys: [publicJwkOf(jwk)] }, null, 2));
+  return EXIT.ok;
+};
+
 export const COMMANDS: Record<string, Record<string, Command> | Command> = {
   user: { create: userCreate, "reset-password": userResetPassword },
   "api-token": { create: apiTokenCreate },
   audit: { verify: auditVerify },
+  sso: { keygen: ssoKeygen },
   import: importInventory,
   export: exportInventory,
 };

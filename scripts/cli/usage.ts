@@ -35,6 +35,11 @@ commands:
   audit verify
       Check the audit trail's hash chain and print the number of entries and the last sequence
       number and hash, or the first broken entry and why.
+  sso keygen --out PATH [--alg ES256|RS256|PS256|EdDSA] [--force]
+      Create the signing key the console uses to authenticate to your OpenID provider for single
+      sign-on (private_key_jwt). Writes the private JWK to PATH (mode 0600; never replaces an
+      existing file without --force) and prints the public JWKS to register at the provider.
+      Needs no database. Then set KEYSHIFT_OIDC_KEY_FILE=PATH.
   import --file PATH [--format csv|keycloak] [--dry-run]
          [--environment E --team NAME --contact EMAIL]   (keycloak: required)
       Bring an existing client inventory in. Prints one line per row (create, update, skip or

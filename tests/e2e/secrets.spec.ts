@@ -9,7 +9,7 @@ test("a wrong password is refused with a clear message", async ({ page }) => {
   await page.goto("/login");
   await page.getByLabel("Email").fill(E2E.admin.email);
   await page.getByLabel("Password").fill("not-the-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByTestId("login-error")).toHaveText("The email or password is not correct.");
   await expect(page).toHaveURL(/\/login/);
 });

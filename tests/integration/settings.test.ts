@@ -14,7 +14,7 @@ afterAll(disconnect);
 
 describe("updateSettings", () => {
   it("reads defaults while nothing is stored", async () => {
-    expect(await getSettings()).toEqual({ "secret.lifetimeDays": 90, "secret.rotationOverlapDays": 7, "secret.expiringSoonDays": 14 });
+    expect(await getSettings()).toEqual({ "secret.lifetimeDays": 90, "secret.rotationOverlapDays": 7, "secret.expiringSoonDays": 14, "sso.unknownUsers": "refuse" });
   });
 
   const bad: { name: string; input: Record<string, unknown>; fields: Record<string, RegExp> }[] = [
@@ -26,6 +26,8 @@ describe("updateSettings", () => {
     { name: "a negative overlap", input: { "secret.rotationOverlapDays": -1 }, fields: { "secret.rotationOverlapDays": /At least 0 days/ } },
     { name: "an overlap over 90 days", input: { "secret.rotationOverlapDays": 91 }, fields: { "secret.rotationOverlapDays": /At most 90 days/ } },
     { name: "an expiring-soon window of 0", input: { "secret.expiringSoonDays": 0 }, fields: { "secret.expiringSoonDays": /At least 1 day/ } },
+    // single sign-on may create read-only accounts at most, never administrators
+    { name: "single sign-on creating administrators", input: { "sso.unknownUsers": "admin" }, fields: { "sso.unknownUsers": /refuse or auditor/ } },
     { name: "an unknown setting", input: { "secret.maxAgeDays": 30 }, fields: { "secret.maxAgeDays": /Unknown setting/ } },
     {
       name: "one bad value beside a good one",

@@ -10,11 +10,14 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const actor = await requirePageActor("settings.read");
   const settings = await getSettings();
-  const items = SETTING_KEYS.map((key) => ({ key, label: SETTINGS[key].label, help: SETTINGS[key].help, value: settings[key] as number }));
+  const items = SETTING_KEYS.map((key) => {
+    const setting = SETTINGS[key];
+    return { key, label: setting.label, help: setting.help, value: settings[key], options: "options" in setting ? [...setting.options] : undefined };
+  });
   const editable = can(actor, "settings.update");
   return (
     <>
-      <PageHeader title="Settings" description={editable ? "Organisation-wide defaults for secrets. Changes are audited." : "Only administrators change settings."} />
+      <PageHeader title="Settings" description={editable ? "Organisation-wide defaults for secrets and sign-in. Changes are audited." : "Only administrators change settings."} />
       <Card>
         <SettingsForm items={items} editable={editable} />
       </Card>

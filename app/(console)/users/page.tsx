@@ -44,7 +44,16 @@ export default async function UsersPage() {
                 <td className={tdClass}>{ROLE_LABELS[u.role as Role] ?? u.role}</td>
                 <td className={tdClass}>{u.teams.map((t) => t.name).join(", ") || "—"}</td>
                 <td className={tdClass}>
-                  {u.disabledAt ? <Badge>disabled</Badge> : u.hasPassword ? <Badge tone="green">active</Badge> : <Badge tone="amber">password not set</Badge>}
+                  {u.disabledAt ? (
+                    <Badge>disabled</Badge>
+                  ) : u.hasPassword ? (
+                    <Badge tone="green">active</Badge>
+                  ) : u.lastSignInAt ? (
+                    // no password, yet signed in: through single sign-on
+                    <Badge tone="green">active · single sign-on</Badge>
+                  ) : (
+                    <Badge tone="amber">password not set</Badge>
+                  )}
                 </td>
                 <td className={tdClass}>{u.lastSignInAt ? formatDate(u.lastSignInAt, true) : "never"}</td>
               </tr>
