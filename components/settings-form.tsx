@@ -4,7 +4,7 @@ import { FormMessage } from "@/components/forms/form-message";
 import { useFormAction } from "@/components/forms/use-form-action";
 import { updateSettingsAction } from "@/app/(console)/users/actions";
 
-type Item = { key: string; label: string; help: string; value: number | string; options?: { value: string; label: string }[] };
+type Item = { key: string; label: string; help: string; value: number | string; options?: { value: string; label: string }[]; kind?: "text" };
 
 export function SettingsForm({ items, editable }: { items: Item[]; editable: boolean }) {
   const { state, pending, onSubmit, fields } = useFormAction(updateSettingsAction);
@@ -17,7 +17,15 @@ export function SettingsForm({ items, editable }: { items: Item[]; editable: boo
               {item.options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
             </select>
           ) : (
-            <input id={item.key} name={item.key} type="number" defaultValue={item.value} disabled={!editable} className={`${inputClass} max-w-40`} aria-invalid={!!fields[item.key] || undefined} />
+            <input
+              id={item.key}
+              name={item.key}
+              type={item.kind === "text" ? "text" : "number"}
+              defaultValue={item.value}
+              disabled={!editable}
+              className={`${inputClass} ${item.kind === "text" ? "max-w-md" : "max-w-40"}`}
+              aria-invalid={!!fields[item.key] || undefined}
+            />
           )}
         </Field>
       ))}

@@ -59,7 +59,7 @@ export function masterKey(env: Env = process.env): Buffer {
   return (cachedMasterKey = decodeMasterKey(fs.readFileSync(file, "utf8")));
 }
 
-export type KeyPurpose = "session" | "secret-hash" | "audit-chain" | "token-hash";
+export type KeyPurpose = "session" | "secret-hash" | "audit-chain" | "token-hash" | "key-encryption";
 
 /** A 32-byte key for one purpose, derived from the master key with HKDF-SHA-256 (RFC 5869). */
 export function derivedKey(purpose: KeyPurpose): Buffer {

@@ -7,6 +7,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { headers } from "next/headers";
 import { ConfigError, derivedKey } from "../config";
 import { db } from "../db";
+import { addressFrom } from "../net/address";
 import { log } from "../log";
 import { recordSignOut, signInWithPassword } from "./signin";
 import { signInWithSso, SSO_REFUSAL_MESSAGES } from "./sso";
@@ -16,13 +17,7 @@ export const SSO_PROVIDER_ID = "sso";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
-/** The nearest proxy's view of the caller: the right-most X-Forwarded-For entry. */
-export function addressFrom(headers: Record<string, string | string[] | undefined> | Headers | undefined): string {
-  const raw = headers instanceof Headers ? headers.get("x-forwarded-for") : headers?.["x-forwarded-for"];
-  const value = Array.isArray(raw) ? raw.join(",") : (raw ?? "");
-  const parts = value.split(",").map((p) => p.trim()).filter(Boolean);
-  return parts[parts.length - 1] ?? "unknown";
-}
+export { addressFrom };
 
 export const SIGN_IN_MESSAGES: Record<string, string> = {
   invalid_credentials: "The email or password is not correct.",

@@ -8,24 +8,26 @@ export type Permission =
   | "client.create"
   | "client.update" // edit, disable, enable, delete
   | "secret.manage" // issue, rotate, revoke
+  | "key.manage" // register and retire a client's public keys
   | "user.read"
   | "user.manage"
   | "team.manage"
   | "audit.read"
   | "audit.verify"
   | "settings.read"
-  | "settings.update";
+  | "settings.update"
+  | "server_key.rotate"; // the authorization server's own signing keys
 
 /** Permissions that also depend on which team owns the client. */
-export const TEAM_SCOPED: ReadonlySet<Permission> = new Set(["client.create", "client.update", "secret.manage"]);
+export const TEAM_SCOPED: ReadonlySet<Permission> = new Set(["client.create", "client.update", "secret.manage", "key.manage"]);
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set<Permission>([
-    "client.read", "client.create", "client.update", "secret.manage", "user.read", "user.manage",
-    "team.manage", "audit.read", "audit.verify", "settings.read", "settings.update",
+    "client.read", "client.create", "client.update", "secret.manage", "key.manage", "user.read", "user.manage",
+    "team.manage", "audit.read", "audit.verify", "settings.read", "settings.update", "server_key.rotate",
   ]),
   // operators change clients owned by a team they belong to, and read everything
-  operator: new Set<Permission>(["client.read", "client.create", "client.update", "secret.manage", "user.read", "audit.read", "settings.read"]),
+  operator: new Set<Permission>(["client.read", "client.create", "client.update", "secret.manage", "key.manage", "user.read", "audit.read", "settings.read"]),
   // auditors read and export everything and change nothing
   auditor: new Set<Permission>(["client.read", "user.read", "audit.read", "audit.verify", "settings.read"]),
 };

@@ -18,6 +18,24 @@ const days = (min: number, max: number) =>
       .max(max, `At most ${max} days`),
   );
 
+/** A whole number of seconds within bounds. */
+const secondsBetween = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : Number(v)) : v),
+    z
+      .number({ error: "Enter a whole number of seconds" })
+      .int("Enter a whole number of seconds")
+      .min(min, `At least ${min} seconds`)
+      .max(max, `At most ${max} seconds`),
+  );
+
+/** An absolute URI without a fragment (RFC 8707 resource indicator), or empty. */
+const audienceUri = z
+  .string()
+  .trim()
+  .max(2048, "At most 2048 characters")
+  .refine((v) => v === "" || (URL.canParse(v) && !v.includes("#")), "An absolute URI without a fragment, or empty");
+
 export const SETTINGS = {
   "secret.lifetimeDays": {
     label: "Secret lifetime (days)",
@@ -36,6 +54,31 @@ export const SETTINGS = {
     help: "Secrets expiring within this many days are listed on the overview.",
     schema: days(1, 365),
     default: 14,
+  },
+  "assertion.maxLifetimeSeconds": {
+    label: "Maximum client assertion lifetime (seconds)",
+    help: "How far ahead a private_key_jwt assertion's exp may be. 300 s suits client libraries that sign once for five minutes; lower it once every client signs per request (most sign for 60 s).",
+    schema: secondsBetween(60, 300),
+    default: 300,
+  },
+  "assertion.clockSkewSeconds": {
+    label: "Allowed clock skew (seconds)",
+    help: "Tolerance for clients' clocks when checking an assertion's exp, iat and nbf.",
+    schema: secondsBetween(0, 120),
+    default: 30,
+  },
+  "token.lifetimeSeconds": {
+    label: "Access token lifetime (seconds)",
+    help: "How long an issued access token is valid. Short tokens limit what a stolen token can do.",
+    schema: secondsBetween(60, 86_400),
+    default: 600,
+  },
+  "token.defaultAudience": {
+    label: "Default access token audience",
+    help: "The aud of a token issued without a resource parameter. Empty: the issuer identifier.",
+    schema: audienceUri,
+    default: "",
+    kind: "text",
   },
   "sso.unknownUsers": {
     label: "First single sign-on of an unknown user",

@@ -20,6 +20,10 @@ export async function resetDatabase(): Promise<void> {
   if (!/test/i.test(url)) throw new Error(`refusing to empty ${url.split("@").pop()}: run the integration suite with scripts/test-integration.ts`);
   const c = db();
   await c.auditEvent.deleteMany();
+  await c.authEvent.deleteMany();
+  await c.usedAssertion.deleteMany();
+  await c.serverKey.deleteMany();
+  await c.clientKey.deleteMany();
   await c.signInAttempt.deleteMany();
   await c.setting.deleteMany();
   await c.passwordToken.deleteMany();

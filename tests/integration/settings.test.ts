@@ -14,7 +14,13 @@ afterAll(disconnect);
 
 describe("updateSettings", () => {
   it("reads defaults while nothing is stored", async () => {
-    expect(await getSettings()).toEqual({ "secret.lifetimeDays": 90, "secret.rotationOverlapDays": 7, "secret.expiringSoonDays": 14, "sso.unknownUsers": "refuse" });
+    expect(await getSettings()).toEqual({ "secret.lifetimeDays": 90, "secret.rotationOverlapDays": 7, "secret.expiringSoonDays": 14,
+      "assertion.maxLifetimeSeconds": 300,
+      "assertion.clockSkewSeconds": 30,
+      "token.lifetimeSeconds": 600,
+      "token.defaultAudience": "",
+      "sso.unknownUsers": "refuse",
+    });
   });
 
   const bad: { name: string; input: Record<string, unknown>; fields: Record<string, RegExp> }[] = [
@@ -26,6 +32,8 @@ describe("updateSettings", () => {
     { name: "a negative overlap", input: { "secret.rotationOverlapDays": -1 }, fields: { "secret.rotationOverlapDays": /At least 0 days/ } },
     { name: "an overlap over 90 days", input: { "secret.rotationOverlapDays": 91 }, fields: { "secret.rotationOverlapDays": /At most 90 days/ } },
     { name: "an expiring-soon window of 0", input: { "secret.expiringSoonDays": 0 }, fields: { "secret.expiringSoonDays": /At least 1 day/ } },
+    { name: "an assertion lifetime over five minutes", input: { "assertion.maxLifetimeSeconds": 3600 }, fields: { "assertion.maxLifetimeSeconds": /At most 300 seconds/ } },
+    { name: "a default audience with a fragment", input: { "token.defaultAudience": "https://api.example.test/#x" }, fields: { "token.defaultAudience": /without a fragment/ } },
     // single sign-on may create read-only accounts at most, never administrators
     { name: "single sign-on creating administrators", input: { "sso.unknownUsers": "admin" }, fields: { "sso.unknownUsers": /refuse or auditor/ } },
     { name: "an unknown setting", input: { "secret.maxAgeDays": 30 }, fields: { "secret.maxAgeDays": /Unknown setting/ } },

@@ -12,7 +12,7 @@ export default async function SettingsPage() {
   const settings = await getSettings();
   const items = SETTING_KEYS.map((key) => {
     const setting = SETTINGS[key];
-    return { key, label: setting.label, help: setting.help, value: settings[key], options: "options" in setting ? [...setting.options] : undefined };
+    return { key, label: setting.label, help: setting.help, value: settings[key], options: "options" in setting ? [...setting.options] : undefined, kind: "kind" in setting ? setting.kind : undefined };
   });
   const editable = can(actor, "settings.update");
   return (

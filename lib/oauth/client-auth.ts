@@ -1,0 +1,141 @@
+// Client authentication at the token and introspection endpoints (RFC 6749 2.3, RFC 7521/7523, OIDC
+// Core 9): exactly one method per request, one the client currently accepts, verified strictly. The
+// outcome names the precise reason for the authentication event; the caller sees only invalid_client.
+import type { JWK } from "jose";
+import { issuer } from "../config";
+import { db } from "../db";
+import { matchSecret } from "../secrets/material";
+import { secretStatus } from "../secrets/status";
+import { ASSERTION_TYPE, checkAssertion, peekAssertion, type AssertionKey, type AudienceForm, type KeyStatus } from "./assertion";
+import type { AuthMethod } from "./events";
+import { endpointPolicy, tokenEndpointUrl } from "./policy";
+import type { FailureReason } from "./reasons";
+import { reserveJti } from "./replay";
+import { basicCredentials } from "./request";
+
+export type AuthenticatedClient = {
+  id: string;
+  clientId: string;
+  grantTypes: string[];
+  scopes: string[];
+  resources: string[];
+  introspection: boolean;
+};
+
+type Evidence = { method: AuthMethod | null; clientId: string; clientDbId: string | null; kid: string | null; secretHint: string | null; audienceForm: AudienceForm | null };
+
+export type ClientAuthResult =
+  | ({ ok: true; client: AuthenticatedClient; secretId?: string; keyId?: string; usedBasicHeader: boolean } & Evidence)
+  | ({ ok: false; reason: FailureReason; usedBasicHeader: boolean } & Evidence);
+
+const clientSelect = {
+  id: true,
+  clientId: true,
+  status: true,
+  acceptedMethods: true,
+  grantTypes: true,
+  scopes: true,
+  resources: true,
+  introspection: true,
+  audienceCompat: true,
+} as const;
+
+const words = (value: string) => value.split(" ").filter(Boolean);
+
+/**
+ * Who is calling. `params` is the parsed form; `authorization` the Authorization header. Checks the
+ * cheap things first (shape, client, method) so a bogus request costs no hashing or signature check.
+ */
+export async function authenticateClient(params: Map<string, string>, authorization: string | undefined, now: Date): Promise<ClientAuthResult> {
+  const basic = basicCredentials(authorization);
+  const usedBasicHeader = basic !== null;
+  const bodyClientId = params.get("client_id");
+  const evidence: Evidence = { method: null, clientId: bodyClientId ?? "", clientDbId: null, kid: null, secretHint: null, audienceForm: null };
+  const failure = (reason: FailureReason): ClientAuthResult => ({ ok: false, reason, usedBasicHeader, ...evidence });
+
+  if (basic === "malformed") return failure("malformed_basic");
+  const presented: AuthMethod[] = [];
+  if (basic) presented.push("client_secret_basic");
+  if (params.has("client_secret")) presented.push("client_secret_post");
+  if (params.has("client_assertion") || params.has("client_assertion_type")) presented.push("private_key_jwt");
+  if (basic) evidence.clientId = basic.clientId;
+  if (presented.length > 1) return failure("multiple_methods");
+  if (presented.length === 0) return failure("no_client_auth");
+  const method = presented[0];
+  evidence.method = method;
+
+  let assertion: string | undefined;
+  if (method === "client_secret_basic") {
+    if (bodyClientId !== undefined && bodyClientId !== basic!.clientId) return failure("client_id_mismatch");
+  } else if (method === "client_secret_post") {
+    if (bodyClientId === undefined) return failure("invalid_request");
+  } else {
+    assertion = params.get("client_assertion");
+    const peeked = assertion ? peekAssertion(assertion) : null;
+    const sub = peeked?.claims.sub;
+    // the body's client_id (when sent) names the client; the assertion's iss and sub must then match it
+    evidence.clientId = bodyClientId ?? (typeof sub === "string" ? sub : "");
+    if (params.get("client_assertion_type") !== ASSERTION_TYPE) return failure("assertion_type_invalid");
+    if (!assertion) return failure("invalid_request");
+    if (assertion.split(".").length === 5) return failure("assertion_encrypted");
+    if (!peeked) return failure("assertion_malformed");
+    if (!evidence.clientId) return failure("sub_mismatch");
+    if (typeof peeked.header.kid === "string") evidence.kid = peeked.header.kid;
+  }
+
+  const client = await db().client.findUnique({ where: { clientId: evidence.clientId }, select: clientSelect });
+  if (!client || client.status === "deleted") return failure("client_unknown");
+  evidence.clientDbId = client.id;
+  if (client.status !== "active") return failure("client_disabled");
+  if (!words(client.acceptedMethods).includes(method)) return failure("method_not_accepted");
+  const authenticated: AuthenticatedClient = {
+    id: client.id,
+    clientId: client.clientId,
+    grantTypes: words(client.grantTypes),
+    scopes: words(client.scopes),
+    resources: words(client.resources),
+    introspection: client.introspection,
+  };
+
+  if (method !== "private_key_jwt") {
+    const presentedSecret = method === "client_secret_basic" ? basic!.secret : params.get("client_secret")!;
+    // every secret with a stored hash, revoked and expired too, so the event can say which it was
+    const secrets = await db().clientSecret.findMany({
+      where: { clientId: client.id, hash: { not: null } },
+      select: { id: true, hash: true, hint: true, revokedAt: true, expiresAt: true, rotatedAt: true },
+    });
+    const index = matchSecret(presentedSecret, secrets.map((s) => s.hash!));
+    if (index < 0) return failure("secret_mismatch");
+    const secret = secrets[index];
+    evidence.secretHint = secret.hint;
+    const status = secretStatus(secret, now);
+    if (status === "revoked") return failure("secret_revoked");
+    if (status === "expired") return failure("secret_expired");
+    return { ok: true, client: authenticated, secretId: secret.id, usedBasicHeader, ...evidence };
+  }
+
+  const [keys, policy] = await Promise.all([assertionKeys(client.id), endpointPolicy(now.getTime())]);
+  const checked = await checkAssertion(
+    assertion!,
+    { clientId: client.clientId, issuer: issuer(), tokenEndpoint: tokenEndpointUrl(), audienceCompat: client.audienceCompat, keys, policy, now },
+    { stopAtFirstFailure: true },
+  );
+  evidence.audienceForm = checked.audienceForm;
+  if (!checked.ok) return failure(checked.reason!);
+  // single use: the reservation is committed before any token is issued, on every instance alike
+  if (!(await reserveJti(client.id, checked.jti!, checked.jtiExpiresAt!))) return failure("jti_replayed");
+  return { ok: true, client: authenticated, keyId: checked.key!.id, usedBasicHeader, ...evidence };
+}
+
+/**
+ * The client's registered keys in the shape the assertion rules read, retired ones included so a
+ * request signed with one is refused as "retired" rather than "unknown kid". The jwks_uri source (keys
+ * issue) plugs in here, refreshing its copy when an assertion names a kid it does not hold.
+ */
+export async function assertionKeys(clientDbId: string): Promise<AssertionKey[]> {
+  const rows = await db().clientKey.findMany({
+    where: { clientId: clientDbId },
+    select: { id: true, kid: true, status: true, notBefore: true, expiresAt: true, publicJwk: true },
+  });
+  return rows.map((r) => ({ id: r.id, kid: r.kid, status: r.status as KeyStatus, notBefore: r.notBefore, expiresAt: r.expiresAt, jwk: JSON.parse(r.publicJwk) as JWK }));
+}

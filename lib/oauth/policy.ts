@@ -1,0 +1,42 @@
+// What the token endpoint reads from the organisation settings, cached for at most five seconds so a
+// change reaches every instance within that time (DESIGN.md) without a query per request.
+import { issuer } from "../config";
+import { getSettings } from "../settings";
+import { ASSERTION_ALGORITHMS } from "./algorithms";
+import type { AssertionPolicy } from "./assertion";
+
+export type EndpointPolicy = AssertionPolicy & {
+  tokenLifetimeSeconds: number;
+  defaultAudience: string;
+};
+
+export const POLICY_CACHE_MS = 5_000;
+let cached: { at: number; value: Promise<EndpointPolicy> } | undefined;
+
+export function endpointPolicy(now = Date.now()): Promise<EndpointPolicy> {
+  if (cached && now - cached.at < POLICY_CACHE_MS) return cached.value;
+  const value = getSettings().then((s) => ({
+    allowedAlgorithms: ASSERTION_ALGORITHMS,
+    maxLifetimeSeconds: s["assertion.maxLifetimeSeconds"],
+    clockSkewSeconds: s["assertion.clockSkewSeconds"],
+    tokenLifetimeSeconds: s["token.lifetimeSeconds"],
+    defaultAudience: s["token.defaultAudience"] || issuer(),
+  }));
+  cached = { at: now, value };
+  value.catch(() => (cached = undefined));
+  return value;
+}
+
+/** Tests change settings and want the endpoint to see them at once. */
+export function forgetEndpointPolicy(): void {
+  cached = undefined;
+}
+
+/** Discovery advertises KEYSHIFT_TOKEN_ENDPOINT when the token server runs elsewhere (DESIGN.md). */
+export function tokenEndpointUrl(): string {
+  return process.env.KEYSHIFT_TOKEN_ENDPOINT?.trim() || `${issuer().replace(/\/$/, "")}/oauth/token`;
+}
+
+export function introspectionEndpointUrl(): string {
+  return tokenEndpointUrl().replace(/\/token$/, "/introspect");
+}
