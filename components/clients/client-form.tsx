@@ -17,6 +17,10 @@ export type ClientFormValues = {
   contactEmail: string;
   grantTypes: string[];
   scopes: string;
+  /** one resource URI per line */
+  resources: string;
+  introspection: boolean;
+  audienceCompat: boolean;
 };
 
 type Props = {
@@ -99,6 +103,45 @@ export function ClientForm({ mode, teams, values, action, cancelHref }: Props) {
         <Field label="Scopes" name="scopes" error={fields.scopes} hint="Separated by spaces, e.g. payments:read payments:write">
           <input id="scopes" name="scopes" defaultValue={values?.scopes} className={`${inputClass} font-mono`} {...err("scopes")} />
         </Field>
+      </div>
+      <div className="md:col-span-2">
+        <Field
+          label="Resources"
+          name="resources"
+          error={fields.resources}
+          hint="The APIs this client may ask a token for (RFC 8707 resource parameter): absolute URIs without a fragment, one per line. Leave empty if it only needs the default audience."
+        >
+          <textarea
+            id="resources"
+            name="resources"
+            defaultValue={values?.resources}
+            rows={3}
+            placeholder="https://api.example.com/ledger"
+            className={`${inputClass} font-mono`}
+            spellCheck={false}
+            {...err("resources")}
+          />
+        </Field>
+      </div>
+      <div className="space-y-3 md:col-span-2">
+        <label className="flex items-start gap-2 text-sm">
+          <input type="checkbox" name="introspection" id="introspection" defaultChecked={values?.introspection ?? false} className="mt-0.5" {...err("introspection")} />
+          <span>
+            <span className="font-medium text-slate-800">Resource server: may introspect tokens</span>
+            <span className="block text-xs text-slate-500">Lets this client call the introspection endpoint to check access tokens presented to it.</span>
+          </span>
+        </label>
+        {fields.introspection && <p id="introspection-error" className="text-xs font-medium text-red-700">{fields.introspection}</p>}
+        <label className="flex items-start gap-2 text-sm">
+          <input type="checkbox" name="audienceCompat" id="audienceCompat" defaultChecked={values?.audienceCompat ?? false} className="mt-0.5" {...err("audienceCompat")} />
+          <span>
+            <span className="font-medium text-slate-800">Audience compatibility</span>
+            <span className="block text-xs text-slate-500">
+              Also accept the token endpoint URL as the assertion&apos;s audience, for clients that cannot change yet; every such use is recorded.
+            </span>
+          </span>
+        </label>
+        {fields.audienceCompat && <p id="audienceCompat-error" className="text-xs font-medium text-red-700">{fields.audienceCompat}</p>}
       </div>
       <div className="flex items-center gap-3 md:col-span-2">
         <Button type="submit" disabled={pending}>{pending ? "Saving…" : mode === "create" ? "Create client" : "Save changes"}</Button>

@@ -51,7 +51,7 @@ export async function apiUpdateClient(actor: UserActor, clientId: string, body: 
   for (const fixed of ["clientId", "authMethod"]) {
     if (fixed in patch) throw invalid(`${fixed === "clientId" ? "client_id" : "auth_method"} cannot be changed here.`, { [fixed]: "Not changeable" });
   }
-  const allowed = ["name", "description", "environment", "ownerTeamId", "contactEmail", "grantTypes", "scopes"];
+  const allowed = ["name", "description", "environment", "ownerTeamId", "contactEmail", "grantTypes", "scopes", "resources", "introspection", "audienceCompat"];
   const unknown = Object.keys(patch).filter((k) => !allowed.includes(k));
   if (unknown.length) throw invalid("Unknown fields.", Object.fromEntries(unknown.map((k) => [k, "Unknown field"])));
   await updateClient(actor, id, {
@@ -62,6 +62,9 @@ export async function apiUpdateClient(actor: UserActor, clientId: string, body: 
     contactEmail: current.contactEmail,
     grantTypes: current.grantTypes.split(" "),
     scopes: current.scopes,
+    resources: current.resources,
+    introspection: current.introspection,
+    audienceCompat: current.audienceCompat,
     ...patch,
   });
   return clientResource(await getClient(actor, id));

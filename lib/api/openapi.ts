@@ -1,9 +1,47 @@
 // The OpenAPI 3.1 document for /api/v1, generated from the same zod schemas the serializers use.
 // Every /api/v1 route must appear here; tests/integration/api.test.ts validates real responses against it.
 import { z } from "zod";
-import { AuditEntry, AuditPage, AuditParams, Client, ClientCreateBody, ClientCreated, ClientListParams, ClientPage, ClientSummary, ClientUpdateBody, ErrorBody, NewSecret, Secret, Team, TeamRef, User } from "./resources";
+import {
+  AuditEntry,
+  AuditPage,
+  AuditParams,
+  Client,
+  ClientCreateBody,
+  ClientCreated,
+  ClientKey,
+  ClientListParams,
+  ClientPage,
+  ClientSummary,
+  ClientUpdateBody,
+  ErrorBody,
+  Jwks,
+  KeyRegistration,
+  NewSecret,
+  Secret,
+  Team,
+  TeamRef,
+  User,
+} from "./resources";
 
-const SCHEMAS = { Error: ErrorBody, TeamRef, ClientSummary, Client, ClientPage, ClientCreated, ClientCreate: ClientCreateBody, ClientUpdate: ClientUpdateBody, NewSecret, Secret, User, Team, AuditEntry, AuditPage };
+const SCHEMAS = {
+  Error: ErrorBody,
+  TeamRef,
+  ClientSummary,
+  Client,
+  ClientPage,
+  ClientCreated,
+  ClientCreate: ClientCreateBody,
+  ClientUpdate: ClientUpdateBody,
+  NewSecret,
+  Secret,
+  ClientKey,
+  KeyRegistration,
+  Jwks,
+  User,
+  Team,
+  AuditEntry,
+  AuditPage,
+};
 
 const ref = (name: keyof typeof SCHEMAS) => ({ $ref: `#/components/schemas/${name}` });
 const content = (schema: object) => ({ "application/json": { schema } });
@@ -54,7 +92,7 @@ export function openApiDocument(serverUrl: string) {
       title: "Keyshift API",
       version: "1",
       description:
-        "Manage confidential OAuth clients and their secrets. Authenticate with an API token (Authorization: Bearer ksa_…); each token acts as its user with that user's current role. Errors always answer { error: { code, message, fields? } }. Lists page with `page` (from 1) and `page_size` (25, 50 or 100) and return `total`.",
+        "Manage confidential OAuth clients, their secrets and their public keys. Authenticate with an API token (Authorization: Bearer ksa_…); each token acts as its user with that user's current role. Errors always answer { error: { code, message, fields? } }. Lists page with `page` (from 1) and `page_size` (25, 50 or 100) and return `total`.",
     },
     servers: [{ url: `${serverUrl}/api/v1` }],
     security: [{ apiToken: [] }],
@@ -133,6 +171,26 @@ export function openApiDocument(serverUrl: string) {
           operationId: "revokeSecret",
           summary: "Revoke one secret now",
           responses: { "200": ok("The revoked secret", ref("Secret")), "422": error("Already revoked"), ...CLIENT_ERRORS },
+        },
+      },
+      "/clients/{client_id}/keys": {
+        parameters: [clientIdParam],
+        get: {
+          operationId: "listKeys",
+          summary: "The client's registered public keys, newest first",
+          responses: { "200": ok("Keys", dataList("ClientKey")), ...CLIENT_ERRORS },
+        },
+        post: {
+          operationId: "registerKeys",
+          summary: "Register the public keys of a JWKS document: every key is checked first, then all are added or none",
+          requestBody: { required: true, content: content(ref("Jwks")) },
+          responses: {
+            "201": ok("The keys added", ref("KeyRegistration")),
+            "400": error("The body is not a JSON object"),
+            "409": error("A kid is already registered for the client, or the client's keys come from a jwks_uri"),
+            "422": error("The document is not an acceptable JWKS (a private or symmetric key, a weak or unsupported key, a duplicate kid); nothing was stored"),
+            ...CLIENT_ERRORS,
+          },
         },
       },
       "/users": {

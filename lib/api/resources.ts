@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { AGE_BUCKETS, AUTH_METHODS, CLIENT_SORTS, ENVIRONMENTS, GRANT_TYPES } from "../clients/schema";
 import type { ClientDetail, ClientListRow } from "../clients/queries";
+import type { ClientKeyView } from "../keys/queries";
 import { secretStatus } from "../secrets/status";
 
 const timestamp = z.string().meta({ format: "date-time" });
@@ -56,6 +57,9 @@ export const Client = ClientSummary.extend({
   accepted_methods: z.array(z.enum(AUTH_METHODS)),
   grant_types: z.array(z.enum(GRANT_TYPES)),
   scopes: z.array(z.string()),
+  resources: z.array(z.string()).describe("RFC 8707 resource indicators the client may ask a token for"),
+  introspection: z.boolean().describe("a resource server allowed to call the introspection endpoint"),
+  audience_compat: z.boolean().describe("also accepts the token endpoint URL as a client assertion's aud; every such use is recorded"),
   updated_at: timestamp,
   secrets: z.array(Secret),
 }).meta({ id: "Client" });
@@ -69,6 +73,55 @@ export const NewSecret = z
     previous_valid_until: timestamp.optional().describe("after a rotation: when the replaced secrets stop working"),
   })
   .meta({ id: "NewSecret" });
+
+export const ClientKey = z
+  .object({
+    kid: z.string(),
+    kty: z.enum(["EC", "RSA", "OKP"]),
+    crv: z.string().nullable().describe("EC and OKP keys: the curve"),
+    bits: z.number().int().nullable().describe("RSA keys: the modulus size"),
+    alg: z.string().nullable().describe("the algorithm the key is restricted to, when the uploaded key named one"),
+    thumbprint: z.string().describe("RFC 7638 SHA-256 thumbprint, base64url"),
+    source: z.enum(["upload", "pem", "certificate", "jwks_uri"]),
+    status: z.enum(["scheduled", "active", "retiring", "retired"]),
+    not_before: timestamp.nullable(),
+    expires_at: timestamp.nullable(),
+    created_at: timestamp,
+    created_by: z.string(),
+    last_used_at: timestamp.nullable(),
+    public_jwk: z.record(z.string(), z.unknown()).describe("the public key as registered (public members only)"),
+  })
+  .meta({ id: "ClientKey" });
+
+export const KeyRegistration = z
+  .object({
+    data: z.array(ClientKey).describe("the keys added"),
+    kids_assigned: z.array(z.string()).describe("kids Keyshift assigned (the key's RFC 7638 thumbprint) because the uploaded key had none"),
+  })
+  .meta({ id: "KeyRegistration" });
+
+export const Jwks = z
+  .object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).describe("public JWKs (RFC 7517); a private or symmetric key is refused and nothing is stored") })
+  .meta({ id: "Jwks" });
+
+export function clientKeyResource(key: ClientKeyView): z.infer<typeof ClientKey> {
+  return {
+    kid: key.kid,
+    kty: key.kty as z.infer<typeof ClientKey>["kty"],
+    crv: key.crv,
+    bits: key.bits,
+    alg: key.alg,
+    thumbprint: key.thumbprint,
+    source: key.source as z.infer<typeof ClientKey>["source"],
+    status: key.status as z.infer<typeof ClientKey>["status"],
+    not_before: iso(key.notBefore),
+    expires_at: iso(key.expiresAt),
+    created_at: key.createdAt.toISOString(),
+    created_by: key.createdBy,
+    last_used_at: iso(key.lastUsedAt),
+    public_jwk: { ...key.publicJwk },
+  };
+}
 
 export const ClientCreated = z.object({ client: Client, secret: NewSecret }).meta({ id: "ClientCreated" });
 
@@ -89,6 +142,12 @@ export const ClientCreateBody = z
     auth_method: z.enum(["client_secret_basic", "client_secret_post"]),
     grant_types: z.array(z.enum(GRANT_TYPES)),
     scopes: words.optional(),
+    resources: z
+      .union([z.array(z.string()), z.string()])
+      .optional()
+      .describe("absolute URIs without a fragment (RFC 8707), a list or one string separated by whitespace; none when absent"),
+    introspection: z.boolean().optional().describe("may call the introspection endpoint; false when absent"),
+    audience_compat: z.boolean().optional().describe("also accept the token endpoint URL as a client assertion's aud; false when absent"),
   })
   .meta({ id: "ClientCreate" });
 
@@ -132,6 +191,9 @@ export function clientResource(client: ClientDetail, now: Date = new Date()): z.
     accepted_methods: client.acceptedMethods.split(" ").filter(Boolean) as z.infer<typeof Client>["accepted_methods"],
     grant_types: client.grantTypes.split(" ").filter(Boolean) as z.infer<typeof Client>["grant_types"],
     scopes: client.scopes.split(" ").filter(Boolean),
+    resources: client.resources.split(" ").filter(Boolean),
+    introspection: client.introspection,
+    audience_compat: client.audienceCompat,
     updated_at: client.updatedAt.toISOString(),
     secrets: client.secrets.map((s) => ({
       id: s.id,

@@ -35,9 +35,11 @@ const DENIED: Partial<Record<Permission, string>> = {
   "client.create": "You can only create clients for a team you belong to.",
   "client.update": "You can only change clients owned by a team you belong to.",
   "secret.manage": "You can only manage secrets of clients owned by a team you belong to.",
+  "key.manage": "You can only manage keys of clients owned by a team you belong to.",
   "user.manage": "Only administrators manage users.",
   "team.manage": "Only administrators manage teams.",
   "settings.update": "Only administrators change settings.",
+  "server_key.rotate": "Only administrators rotate the signing keys.",
 };
 
 export function assertCan(actor: Actor, permission: Permission, scope?: { teamId: string }): void {

@@ -59,6 +59,9 @@ export async function createClient(actor: Actor, input: unknown): Promise<Create
           acceptedMethods: data.authMethod,
           grantTypes: data.grantTypes.join(" "),
           scopes: data.scopes.join(" "),
+          resources: data.resources.join(" "),
+          introspection: data.introspection,
+          audienceCompat: data.audienceCompat,
           searchText: searchTextOf(clientId, data.name),
         },
       });
@@ -73,6 +76,9 @@ export async function createClient(actor: Actor, input: unknown): Promise<Create
           authMethod: data.authMethod,
           grantTypes: data.grantTypes,
           scopes: data.scopes,
+          resources: data.resources,
+          introspection: data.introspection,
+          audienceCompat: data.audienceCompat,
           generatedClientId: !data.clientId,
           secretId: secret.id,
           secretHint: secret.hint,
@@ -90,7 +96,7 @@ export async function createClient(actor: Actor, input: unknown): Promise<Create
   }
 }
 
-const EDITABLE = ["name", "description", "environment", "ownerTeamId", "contactEmail", "grantTypes", "scopes"] as const;
+const EDITABLE = ["name", "description", "environment", "ownerTeamId", "contactEmail", "grantTypes", "scopes", "resources", "introspection", "audienceCompat"] as const;
 
 export async function updateClient(actor: Actor, clientDbId: string, input: unknown): Promise<void> {
   const parsed = ClientUpdateSchema.safeParse(input);
@@ -104,7 +110,7 @@ export async function updateClient(actor: Actor, clientDbId: string, input: unkn
       assertCan(actor, "client.update", { teamId: data.ownerTeamId });
       await requireTeam(tx, data.ownerTeamId);
     }
-    const next = { ...data, grantTypes: data.grantTypes.join(" "), scopes: data.scopes.join(" ") };
+    const next = { ...data, grantTypes: data.grantTypes.join(" "), scopes: data.scopes.join(" "), resources: data.resources.join(" ") };
     const changed: Record<string, { from: unknown; to: unknown }> = {};
     for (const key of EDITABLE) {
       if (client[key] !== next[key]) changed[key] = { from: client[key], to: next[key] };

@@ -27,6 +27,19 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 const words = (value: unknown) =>
   Array.isArray(value) ? value.map(String) : typeof value === "string" ? value.split(/[\s,]+/).filter(Boolean) : value;
 
+// URIs hold no whitespace, so a textarea with one per line and a space-separated string read alike;
+// commas are legal in a URI and are not separators here
+const lines = (value: unknown) =>
+  Array.isArray(value) ? value.map((v) => String(v).trim()).filter(Boolean) : typeof value === "string" ? value.split(/\s+/).filter(Boolean) : value;
+
+/** A checkbox: present ("on") is true, absent is false; the API sends JSON booleans. */
+const checkbox = (value: unknown) => (value === undefined || value === null || value === "" || value === "false" ? false : value === "on" || value === "true" ? true : value);
+
+/** RFC 8707 2: a resource indicator is an absolute URI and MUST NOT include a fragment component. */
+export function isResourceIndicator(value: string): boolean {
+  return value.length <= 2048 && URL.canParse(value) && !value.includes("#");
+}
+
 export const ClientIdSchema = z
   .string()
   .trim()
@@ -53,6 +66,22 @@ export const ClientFormSchema = z.object({
       .max(100, "At most 100 scopes")
       .default([]),
   ),
+  resources: z.preprocess(
+    lines,
+    z
+      .array(
+        z
+          .string()
+          .refine(isResourceIndicator, {
+            error: (issue) => `"${String(issue.input).slice(0, 80)}" is not a resource URI: enter absolute URIs without a fragment (#…), one per line, e.g. https://api.example.com/ledger`,
+          }),
+      )
+      .max(50, "At most 50 resources")
+      .refine((uris) => new Set(uris).size === uris.length, "A resource is listed twice")
+      .default([]),
+  ),
+  introspection: z.preprocess(checkbox, z.boolean({ error: "Must be true or false" })),
+  audienceCompat: z.preprocess(checkbox, z.boolean({ error: "Must be true or false" })),
 });
 
 export const ClientCreateSchema = ClientFormSchema;

@@ -82,11 +82,12 @@ export function validateJwks(text: string): ValidatedKey[] {
 
 /** Adds the document's keys to the client's registered keys (source "upload"), all or none, audited. */
 export async function registerJwks(actor: Actor, clientDbId: string, text: string): Promise<ValidatedKey[]> {
-  const keys = validateJwks(text);
   return transaction(async (tx) => {
     const client = await tx.client.findUnique({ where: { id: clientDbId }, select: { id: true, clientId: true, name: true, ownerTeamId: true, status: true, keySource: true } });
     if (!client || client.status === "deleted") throw notFound("The client");
+    // who is asking comes first: someone who may not change the client learns nothing about the document
     assertCan(actor, "key.manage", { teamId: client.ownerTeamId });
+    const keys = validateJwks(text);
     if (client.keySource === "jwks_uri") throw conflict("This client's keys come from its jwks_uri; a client has registered keys or a jwks_uri, never both.");
     const existing = await tx.clientKey.findMany({ where: { clientId: client.id, kid: { in: keys.map((k) => k.kid) } }, select: { kid: true } });
     if (existing.length) throw conflict(`The client already has a key with kid ${existing.map((k) => JSON.stringify(k.kid)).join(", ")}; kids must stay unique.`, { jwks: "Duplicate kid" });

@@ -1,6 +1,7 @@
 // The token, introspection, metadata and JWKS endpoints as plain functions from a request to a
 // response, so the Next.js routes and the token server (scripts/token-server.ts) are thin adapters over
 // one core and the same tests run against both.
+import { isResourceIndicator } from "../clients/schema";
 import { issuer } from "../config";
 import { db } from "../db";
 import { ASSERTION_ALGORITHMS } from "./algorithms";
@@ -118,10 +119,6 @@ function successEvent(endpoint: Endpoint, request: OAuthRequest, now: Date, auth
 
 const words = (value: string | undefined) => (value ?? "").split(" ").filter(Boolean);
 
-function validResource(value: string): boolean {
-  return URL.canParse(value) && !value.includes("#");
-}
-
 export async function handleTokenRequest(request: OAuthRequest, now = new Date()): Promise<OAuthResponse> {
   void pruneUsedAssertions(now).catch(() => {});
   const authenticated = await authenticate("token", request, now, (params) => {
@@ -141,7 +138,7 @@ export async function handleTokenRequest(request: OAuthRequest, now = new Date()
   if (requested.some((s) => !client.scopes.includes(s))) return refuse("invalid_scope", "invalid_scope");
   const scope = (requested.length ? requested : client.scopes).join(" ");
   const resource = params.get("resource");
-  if (resource !== undefined && (!validResource(resource) || !client.resources.includes(resource))) return refuse("invalid_target", "invalid_target");
+  if (resource !== undefined && (!isResourceIndicator(resource) || !client.resources.includes(resource))) return refuse("invalid_target", "invalid_target");
 
   const policy = await endpointPolicy(now.getTime());
   const token = await issueAccessToken({ clientId: client.clientId, audience: resource ?? policy.defaultAudience, scope, lifetimeSeconds: policy.tokenLifetimeSeconds, now });

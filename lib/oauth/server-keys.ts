@@ -11,7 +11,7 @@ import { jwkThumbprint } from "../crypto/jwk";
 import { seal, unseal } from "../crypto/seal";
 import { db, isUniqueViolation, transaction, type Tx } from "../db";
 import { conflict } from "../errors";
-import { endpointPolicy } from "./policy";
+import { getSettings } from "../settings";
 
 export const SERVER_KEY_ALG = "ES256";
 // how long an instance may sign with a key after another instance rotated (DESIGN.md: 5 seconds)
@@ -103,7 +103,9 @@ export function publishedJwks(now = new Date()): Promise<{ keys: JWK[] }> {
   return value;
 }
 
-export async function listServerKeys() {
+/** Every signing key with its stage, newest first (public facts only: no key material). */
+export async function listServerKeys(actor: Actor) {
+  assertCan(actor, "settings.read");
   await ensureServerKeys();
   return db().serverKey.findMany({
     orderBy: { createdAt: "desc" },
@@ -118,12 +120,13 @@ export async function listServerKeys() {
 export async function rotateServerKeys(actor: Actor): Promise<{ current: string; next: string; previous: string }> {
   assertCan(actor, "server_key.rotate");
   await ensureServerKeys();
-  const policy = await endpointPolicy(0);
+  // read now, not through the endpoint's cache: how long the outgoing key stays published rests on it
+  const settings = await getSettings();
   const now = new Date();
   const result = await transaction(async (tx) => {
     const current = await tx.serverKey.findFirstOrThrow({ where: { status: "current" } });
     const next = await tx.serverKey.findFirstOrThrow({ where: { status: "next" } });
-    const publishUntil = new Date(now.getTime() + (policy.tokenLifetimeSeconds + policy.clockSkewSeconds) * 1000);
+    const publishUntil = new Date(now.getTime() + (settings["token.lifetimeSeconds"] + settings["assertion.clockSkewSeconds"]) * 1000);
     // another rotation got here first: the rows moved under us
     const moved = await tx.serverKey.updateMany({ where: { id: current.id, status: "current" }, data: { status: "previous", slot: null, publishUntil } });
     if (moved.count !== 1) throw conflict("Another rotation is in progress; reload and try again.");

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Actor } from "../auth/actor";
 import { assertCan } from "../auth/guard";
 import { appendAudit } from "../audit/log";
+import { isResourceIndicator } from "../clients/schema";
 import { db, transaction, type Tx } from "../db";
 import { invalid } from "../errors";
 
@@ -34,7 +35,7 @@ const audienceUri = z
   .string()
   .trim()
   .max(2048, "At most 2048 characters")
-  .refine((v) => v === "" || (URL.canParse(v) && !v.includes("#")), "An absolute URI without a fragment, or empty");
+  .refine((v) => v === "" || isResourceIndicator(v), "An absolute URI without a fragment, or empty");
 
 export const SETTINGS = {
   "secret.lifetimeDays": {

@@ -1,5 +1,6 @@
 // The REST API, through its real route handlers, on a real database: API-token authentication, the
 // error shape, role and team checks, and every response validated against the OpenAPI document.
+import crypto from "node:crypto";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +11,7 @@ import * as enableRoute from "@/app/api/v1/clients/[clientId]/enable/route";
 import * as secretsRoute from "@/app/api/v1/clients/[clientId]/secrets/route";
 import * as rotateRoute from "@/app/api/v1/clients/[clientId]/secrets/rotate/route";
 import * as revokeRoute from "@/app/api/v1/clients/[clientId]/secrets/[secretId]/revoke/route";
+import * as keysRoute from "@/app/api/v1/clients/[clientId]/keys/route";
 import * as auditRoute from "@/app/api/v1/audit/route";
 import * as auditExportRoute from "@/app/api/v1/audit/export/route";
 import * as teamsRoute from "@/app/api/v1/teams/route";
@@ -17,11 +19,12 @@ import * as usersRoute from "@/app/api/v1/users/route";
 import { openApiDocument } from "@/lib/api/openapi";
 import { SYSTEM } from "@/lib/auth/actor";
 import { createClient } from "@/lib/clients/commands";
+import { jwkThumbprint } from "@/lib/crypto/jwk";
 import { disconnect, db } from "@/lib/db";
 import { matchSecret } from "@/lib/secrets/material";
 import { createApiToken, revokeApiToken } from "@/lib/tokens/commands";
 import { setUserDisabled } from "@/lib/users/commands";
-import { clientInput, makeCast, makeUser, resetDatabase, type Cast } from "./helpers";
+import { auditCount, clientInput, makeCast, makeUser, resetDatabase, type Cast } from "./helpers";
 
 const BASE = "http://keyshift.test/api/v1";
 const doc = openApiDocument("http://keyshift.test");
@@ -222,6 +225,107 @@ describe("clients over the API", () => {
     expect((await call(clientRoute.DELETE as Route, "DELETE", "/clients/{client_id}", { token: tokens.admin, params: { clientId } })).status).toBe(204);
     const gone = await call(clientRoute.GET as Route, "GET", "/clients/{client_id}", { token: tokens.admin, params: { clientId } });
     expect(gone.status).toBe(404);
+  });
+});
+
+describe("client fields for the token endpoint over the API", () => {
+  const clientId = "ledger-reader";
+
+  it("creates a client with resources, introspection and audience compatibility, and returns them", async () => {
+    const { status, body } = await call(clientsRoute.POST as Route, "POST", "/clients", {
+      token: tokens.operatorOwner,
+      body: {
+        client_id: clientId,
+        name: "Ledger reader",
+        environment: "staging",
+        owner_team_id: cast.teamA.id,
+        contact_email: "ledger@example.test",
+        auth_method: "client_secret_basic",
+        grant_types: ["client_credentials"],
+        resources: ["https://api.example.test/ledger"],
+        introspection: true,
+      },
+    });
+    expect(status).toBe(201);
+    expect(body.client).toMatchObject({ resources: ["https://api.example.test/ledger"], introspection: true, audience_compat: false });
+  });
+
+  it("patches them without touching the other fields, and names a bad resource in snake_case", async () => {
+    const { status, body } = await call(clientRoute.PATCH as Route, "PATCH", "/clients/{client_id}", {
+      token: tokens.operatorOwner,
+      params: { clientId },
+      body: { audience_compat: true, resources: "https://api.example.test/ledger urn:example:audit" },
+    });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ name: "Ledger reader", introspection: true, audience_compat: true, resources: ["https://api.example.test/ledger", "urn:example:audit"] });
+    const entry = await db().auditEvent.findFirstOrThrow({ where: { action: "client.update", targetId: clientId }, orderBy: { seq: "desc" } });
+    expect(Object.keys(JSON.parse(entry.details).changed).sort()).toEqual(["audienceCompat", "resources"]);
+
+    const bad = await call(clientRoute.PATCH as Route, "PATCH", "/clients/{client_id}", { token: tokens.operatorOwner, params: { clientId }, body: { resources: ["/relative"], audience_compat: "yes" } });
+    expect(bad.status).toBe(422);
+    expect(Object.keys(bad.body.error.fields).sort()).toEqual(["audience_compat", "resources"]);
+    expect(bad.body.error.fields.resources).toMatch(/not a resource URI/);
+  });
+});
+
+describe("keys over the API", () => {
+  const clientId = "keys-over-api";
+  const ec = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
+  const { d: _d, ...ecPublic } = ec;
+  const rsaPublic = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "jwk" });
+  const storedKeys = () => db().clientKey.count({ where: { client: { clientId } } });
+
+  beforeAll(async () => {
+    await createClient(cast.operatorOwner, clientInput(cast.teamA.id, { clientId }));
+  });
+
+  it("registers a JWKS and says which kids it assigned", async () => {
+    const { status, body } = await call(keysRoute.POST as Route, "POST", "/clients/{client_id}/keys", { token: tokens.operatorOwner, params: { clientId }, body: { keys: [ecPublic, { ...rsaPublic, kid: "rsa-2026" }] } });
+    expect(status).toBe(201);
+    const thumbprint = jwkThumbprint(ecPublic as never);
+    expect(body.kids_assigned).toEqual([thumbprint]);
+    expect(body.data.map((k: { kid: string }) => k.kid).sort()).toEqual([thumbprint, "rsa-2026"].sort());
+    expect(body.data.find((k: { kid: string }) => k.kid === "rsa-2026")).toMatchObject({ kty: "RSA", bits: 2048, crv: null, source: "upload", status: "active", created_by: cast.operatorOwner.email });
+  });
+
+  it("lists the keys for every role", async () => {
+    const { status, body } = await call(keysRoute.GET as Route, "GET", "/clients/{client_id}/keys", { token: tokens.auditor, params: { clientId } });
+    expect(status).toBe(200);
+    expect(body.data).toHaveLength(2);
+    expect(body.data.find((k: { kty: string }) => k.kty === "EC")).toMatchObject({ crv: "P-256", thumbprint: jwkThumbprint(ecPublic as never) });
+    expect(JSON.stringify(body)).not.toMatch(/"d"/);
+  });
+
+  it("refuses an operator of another team and an auditor with 403, storing nothing", async () => {
+    const other = crypto.generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" });
+    const [keys, audit] = [await storedKeys(), await auditCount()];
+    for (const token of [tokens.operatorOther, tokens.auditor]) {
+      const { status, body } = await call(keysRoute.POST as Route, "POST", "/clients/{client_id}/keys", { token, params: { clientId }, body: { keys: [{ ...other, kid: "ed" }] } });
+      expect(status).toBe(403);
+      expect(body.error.code).toBe("forbidden");
+    }
+    expect(await storedKeys()).toBe(keys);
+    expect(await auditCount()).toBe(audit);
+  });
+
+  it("refuses a private key with the compromise warning, storing nothing", async () => {
+    const [keys, audit] = [await storedKeys(), await auditCount()];
+    const { status, body } = await call(keysRoute.POST as Route, "POST", "/clients/{client_id}/keys", { token: tokens.operatorOwner, params: { clientId }, body: { keys: [{ ...ec, kid: "leaked" }] } });
+    expect(status).toBe(422);
+    expect(body.error.message).toMatch(/PRIVATE key.*compromised/);
+    expect(body.error.fields).toEqual({ jwks: "Contains a private key" });
+    expect(JSON.stringify(body)).not.toContain(String(ec.d));
+    expect(await storedKeys()).toBe(keys);
+    expect(await auditCount()).toBe(audit);
+  });
+
+  it("answers 409 for a kid already registered, 400 for a body that is not an object, 404 for an unknown client", async () => {
+    const taken = await call(keysRoute.POST as Route, "POST", "/clients/{client_id}/keys", { token: tokens.admin, params: { clientId }, body: { keys: [{ ...rsaPublic, kid: "rsa-2026" }] } });
+    expect(taken.status).toBe(409);
+    const array = await call(keysRoute.POST as Route, "POST", "/clients/{client_id}/keys", { token: tokens.admin, params: { clientId }, body: [ecPublic] });
+    expect(array.status).toBe(400);
+    const unknown = await call(keysRoute.GET as Route, "GET", "/clients/{client_id}/keys", { token: tokens.admin, params: { clientId: "no-such-client" } });
+    expect(unknown.status).toBe(404);
   });
 });
 

@@ -106,6 +106,64 @@ describe("updateClient", () => {
   });
 });
 
+describe("resources, introspection and audience compatibility", () => {
+  const ledger = "https://api.example.test/ledger";
+  const payments = "urn:example:payments";
+
+  it("stores resources entered one per line space-separated, with both flags, and audits them at creation", async () => {
+    const created = await createClient(cast.operatorOwner, clientInput(cast.teamA.id, { resources: `${ledger}\n\n${payments}\n`, introspection: "on", audienceCompat: "on" }));
+    const row = await db().client.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row).toMatchObject({ resources: `${ledger} ${payments}`, introspection: true, audienceCompat: true });
+    expect((await lastAudit()).details).toMatchObject({ resources: [ledger, payments], introspection: true, audienceCompat: true });
+    const detail = await getClient(cast.auditor, created.id);
+    expect(detail).toMatchObject({ resources: `${ledger} ${payments}`, introspection: true, audienceCompat: true });
+  });
+
+  it("records each changed field from what to what", async () => {
+    const input = clientInput(cast.teamA.id, { resources: [ledger] });
+    const created = await createClient(cast.operatorOwner, input);
+    await updateClient(cast.operatorOwner, created.id, { ...input, resources: `${ledger}\n${payments}`, introspection: "on", audienceCompat: "on" });
+    expect((await lastAudit()).details).toEqual({
+      changed: {
+        resources: { from: ledger, to: `${ledger} ${payments}` },
+        introspection: { from: false, to: true },
+        audienceCompat: { from: false, to: true },
+      },
+    });
+    // a form with the boxes unticked sends neither: both go back off
+    await updateClient(cast.operatorOwner, created.id, { ...input, resources: `${ledger}\n${payments}` });
+    expect((await lastAudit()).details).toEqual({ changed: { introspection: { from: true, to: false }, audienceCompat: { from: true, to: false } } });
+    expect(await db().client.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({ introspection: false, audienceCompat: false });
+  });
+
+  const bad: { name: string; resources: unknown; message: RegExp }[] = [
+    { name: "a relative path", resources: "/ledger", message: /"\/ledger" is not a resource URI: enter absolute URIs without a fragment/ },
+    { name: "a URI with a fragment", resources: `${ledger}#section`, message: /without a fragment/ },
+    { name: "the same URI twice", resources: `${ledger}\n${ledger}`, message: /listed twice/ },
+  ];
+  for (const { name, resources, message } of bad) {
+    it(`refuses ${name} as a resource with a field message and changes nothing`, async () => {
+      const input = clientInput(cast.teamA.id);
+      const created = await createClient(cast.operatorOwner, input);
+      const [before, audit] = [await db().client.findUniqueOrThrow({ where: { id: created.id } }), await auditCount()];
+      const error = await rejection(updateClient(cast.operatorOwner, created.id, { ...input, resources }), "invalid");
+      expect(Object.keys(error.fields ?? {})).toEqual(["resources"]);
+      expect(error.fields!.resources).toMatch(message);
+      expect(await db().client.findUniqueOrThrow({ where: { id: created.id } })).toEqual(before);
+      expect(await auditCount()).toBe(audit);
+    });
+  }
+
+  it("does not let an operator of another team turn on audience compatibility", async () => {
+    const input = clientInput(cast.teamA.id);
+    const created = await createClient(cast.operatorOwner, input);
+    const audit = await auditCount();
+    await rejection(updateClient(cast.operatorOther, created.id, { ...input, audienceCompat: true }), "forbidden");
+    expect((await db().client.findUniqueOrThrow({ where: { id: created.id } })).audienceCompat).toBe(false);
+    expect(await auditCount()).toBe(audit);
+  });
+});
+
 describe("setClientEnabled", () => {
   it("disables and re-enables a client, auditing both", async () => {
     const created = await createClient(cast.operatorOwner, clientInput(cast.teamA.id));

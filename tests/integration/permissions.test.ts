@@ -1,9 +1,12 @@
 // The role × command matrix: every allowed cell succeeds; every denied cell answers "forbidden" and
 // writes nothing (no audit entry, the target unchanged).
+import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM, type UserActor } from "@/lib/auth/actor";
 import { createClient, deleteClient, setClientEnabled, updateClient } from "@/lib/clients/commands";
 import { disconnect, db } from "@/lib/db";
+import { registerJwks } from "@/lib/keys/inline";
+import { rotateServerKeys } from "@/lib/oauth/server-keys";
 import { issueSecret, revokeSecret, rotateSecret } from "@/lib/secrets/commands";
 import { updateSettings } from "@/lib/settings";
 import { createTeam, deleteTeam, updateTeam } from "@/lib/teams/commands";
@@ -24,7 +27,9 @@ async function clientOfTeamA() {
 }
 
 const clientState = (id: string) =>
-  db().client.findUnique({ where: { id }, include: { secrets: { orderBy: { createdAt: "asc" } } } });
+  db().client.findUnique({ where: { id }, include: { secrets: { orderBy: { createdAt: "asc" } }, keys: { orderBy: { kid: "asc" } } } });
+
+const publicJwks = () => JSON.stringify({ keys: [{ ...crypto.generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }), kid: "ed-1" }] });
 
 const userState = (id: string) => db().user.findUnique({ where: { id }, include: { memberships: true, passwordTokens: true } });
 
@@ -90,6 +95,20 @@ const COMMANDS: Command[] = [
     setup: clientOfTeamA,
     run: (actor, ctx) => revokeSecret(actor, ctx.id, ctx.secretId),
     state: (ctx) => clientState(ctx.id),
+  },
+  {
+    name: "registerJwks",
+    allowed: OWNERS,
+    setup: clientOfTeamA,
+    run: (actor, ctx) => registerJwks(actor, ctx.id, publicJwks()),
+    state: (ctx) => clientState(ctx.id),
+  },
+  {
+    name: "rotateServerKeys",
+    allowed: ADMINS,
+    setup: async () => ({}),
+    run: (actor) => rotateServerKeys(actor),
+    state: () => db().serverKey.findMany({ orderBy: { kid: "asc" } }),
   },
   {
     name: "createUser",

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui";
 import { SettingsForm } from "@/components/settings-form";
+import { ServerKeysPanel } from "@/components/settings/server-keys-panel";
 import { can } from "@/lib/auth/guard";
+import { listServerKeys } from "@/lib/oauth/server-keys";
 import { getSettings, SETTING_KEYS, SETTINGS } from "@/lib/settings";
 import { requirePageActor } from "../../_lib/session";
 
@@ -9,17 +11,42 @@ export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const actor = await requirePageActor("settings.read");
-  const settings = await getSettings();
+  const [settings, serverKeys] = await Promise.all([getSettings(), listServerKeys(actor)]);
   const items = SETTING_KEYS.map((key) => {
     const setting = SETTINGS[key];
     return { key, label: setting.label, help: setting.help, value: settings[key], options: "options" in setting ? [...setting.options] : undefined, kind: "kind" in setting ? setting.kind : undefined };
   });
   const editable = can(actor, "settings.update");
+  const keys = serverKeys.map((k) => ({
+    id: k.id,
+    kid: k.kid,
+    alg: k.alg,
+    status: k.status,
+    createdAt: k.createdAt.toISOString(),
+    activatedAt: k.activatedAt?.toISOString() ?? null,
+    publishUntil: k.publishUntil?.toISOString() ?? null,
+    retiredAt: k.retiredAt?.toISOString() ?? null,
+  }));
   return (
     <>
-      <PageHeader title="Settings" description={editable ? "Organisation-wide defaults for secrets and sign-in. Changes are audited." : "Only administrators change settings."} />
+      <PageHeader
+        title="Settings"
+        description={
+          editable
+            ? "Organisation-wide defaults for secrets, client assertions, access tokens and sign-in. Changes are audited."
+            : "Only administrators change settings."
+        }
+      />
       <Card>
         <SettingsForm items={items} editable={editable} />
+      </Card>
+      <Card title="Signing keys" className="mt-6" id="signing-keys">
+        <ServerKeysPanel
+          keys={keys}
+          canRotate={can(actor, "server_key.rotate")}
+          tokenLifetimeSeconds={settings["token.lifetimeSeconds"]}
+          clockSkewSeconds={settings["assertion.clockSkewSeconds"]}
+        />
       </Card>
     </>
   );

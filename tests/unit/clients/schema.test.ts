@@ -34,6 +34,13 @@ describe("ClientCreateSchema: bad input", () => {
     { name: "a scope with a backslash", input: { scopes: ["read\\write"] }, field: "scopes", message: /backslashes/ },
     { name: "an unknown auth method", input: { authMethod: "none" }, field: "authMethod", message: /authentication method/ },
     { name: "a missing owner team", input: { ownerTeamId: "" }, field: "ownerTeamId", message: /owner team/ },
+    { name: "a relative resource", input: { resources: "/ledger" }, field: "resources", message: /"\/ledger" is not a resource URI: enter absolute URIs without a fragment/ },
+    { name: "a resource with a fragment", input: { resources: "https://api.example.test/ledger#v2" }, field: "resources", message: /without a fragment/ },
+    { name: "a host name as resource", input: { resources: ["api.example.test"] }, field: "resources", message: /"api.example.test" is not a resource URI/ },
+    { name: "a resource listed twice", input: { resources: "https://a.example.test\nhttps://a.example.test" }, field: "resources", message: /listed twice/ },
+    { name: "51 resources", input: { resources: Array.from({ length: 51 }, (_, i) => `https://api.example.test/${i}`) }, field: "resources", message: /At most 50/ },
+    { name: "introspection that is not a boolean", input: { introspection: "yes" }, field: "introspection", message: /true or false/ },
+    { name: "audienceCompat that is not a boolean", input: { audienceCompat: 1 }, field: "audienceCompat", message: /true or false/ },
   ];
   for (const { name, input, field, message } of cases) {
     it(`rejects ${name}`, () => {
@@ -86,12 +93,35 @@ describe("ClientCreateSchema: normalisation", () => {
     expect(result.name).toBe("Billing");
   });
 
-  it("defaults description and scopes", () => {
+  it("defaults description, scopes, resources and both flags", () => {
     const { description: _d, scopes: _s, ...rest } = valid;
     const result = ClientCreateSchema.parse(rest);
     expect(result.description).toBe("");
     expect(result.scopes).toEqual([]);
+    expect(result).toMatchObject({ resources: [], introspection: false, audienceCompat: false });
   });
+
+  it("reads resources entered one per line, ignoring blank lines and surrounding spaces", () => {
+    const result = ClientCreateSchema.parse({ ...valid, resources: "  https://api.example.test/ledger\r\n\n urn:example:payments  \n" });
+    expect(result.resources).toEqual(["https://api.example.test/ledger", "urn:example:payments"]);
+  });
+
+  it("keeps commas inside a resource URI", () => {
+    expect(ClientCreateSchema.parse({ ...valid, resources: "https://api.example.test/a,b" }).resources).toEqual(["https://api.example.test/a,b"]);
+  });
+
+  const checkboxes: { name: string; value: unknown; expected: boolean }[] = [
+    { name: "a ticked form checkbox", value: "on", expected: true },
+    { name: "an absent form checkbox", value: undefined, expected: false },
+    { name: "JSON true", value: true, expected: true },
+    { name: "JSON false", value: false, expected: false },
+  ];
+  for (const { name, value, expected } of checkboxes) {
+    it(`reads ${name} as ${expected}`, () => {
+      const result = ClientCreateSchema.parse({ ...valid, introspection: value, audienceCompat: value });
+      expect([result.introspection, result.audienceCompat]).toEqual([expected, expected]);
+    });
+  }
 });
 
 describe("ClientUpdateSchema", () => {

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditTable } from "@/components/audit/audit-table";
+import { AuthActivityPanel } from "@/components/clients/auth-activity";
 import { ClientStatusActions } from "@/components/clients/client-status-actions";
+import { KeysPanel } from "@/components/clients/keys-panel";
 import { ENV_TONES, METHOD_LABELS } from "@/components/clients/labels";
 import { SecretsPanel } from "@/components/clients/secrets-panel";
 import { Badge, ButtonLink, Card, PageHeader, formatDate } from "@/components/ui";
@@ -9,9 +11,13 @@ import { can } from "@/lib/auth/guard";
 import { recentAuditFor } from "@/lib/audit/query";
 import { getClient } from "@/lib/clients/queries";
 import { SECRET_METHODS, type AuthMethod } from "@/lib/clients/schema";
+import { issuer } from "@/lib/config";
+import { keyTypeLabel, listClientKeys } from "@/lib/keys/queries";
+import { ACTIVITY_WINDOW_DAYS, clientAuthActivity } from "@/lib/oauth/queries";
 import { getSettings } from "@/lib/settings";
 import { ageInDays, secretStatus } from "@/lib/secrets/status";
 import { orNotFound, requirePageActor } from "../../../_lib/session";
+import { registerJwksAction } from "../actions";
 
 export const metadata: Metadata = { title: "Client" };
 
@@ -28,9 +34,15 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
   const actor = await requirePageActor("client.read");
   const { id } = await params;
   const client = await orNotFound(getClient(actor, id));
-  const [audit, settings] = await Promise.all([recentAuditFor(actor, "client", client.clientId), getSettings()]);
+  const [audit, settings, keys, activity] = await Promise.all([
+    recentAuditFor(actor, "client", client.clientId),
+    getSettings(),
+    listClientKeys(actor, client.id),
+    clientAuthActivity(actor, client.id),
+  ]);
   const canChange = can(actor, "client.update", { teamId: client.ownerTeam.id });
   const canManageSecrets = can(actor, "secret.manage", { teamId: client.ownerTeam.id });
+  const canManageKeys = can(actor, "key.manage", { teamId: client.ownerTeam.id });
   const now = new Date();
   const secrets = client.secrets.map((s) => ({
     id: s.id,
@@ -44,6 +56,19 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
     lastUsedAt: s.lastUsedAt?.toISOString() ?? null,
   }));
   const validSecrets = secrets.filter((s) => s.status === "active" || s.status === "rotating").length;
+  const keyRows = keys.map((k) => ({
+    id: k.id,
+    kid: k.kid,
+    type: keyTypeLabel(k),
+    alg: k.alg,
+    thumbprint: k.thumbprint,
+    source: k.source,
+    status: k.status,
+    createdAt: k.createdAt.toISOString(),
+    createdBy: k.createdBy,
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  }));
+  const resources = client.resources.split(" ").filter(Boolean);
 
   return (
     <>
@@ -72,6 +97,12 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
             <Row label="Accepted now">{client.acceptedMethods.split(" ").filter(Boolean).map((m) => <code key={m} className="mr-2">{m}</code>)}</Row>
             <Row label="Grant types">{client.grantTypes.split(" ").map((g) => <code key={g} className="mr-2 block">{g}</code>)}</Row>
             <Row label="Scopes">{client.scopes ? client.scopes.split(" ").map((s) => <code key={s} className="mr-2">{s}</code>) : "—"}</Row>
+            <Row label="Resources">{resources.length ? resources.map((r) => <code key={r} className="block break-all">{r}</code>) : "—"}</Row>
+            <Row label="Introspection">{client.introspection ? "Resource server: may introspect tokens" : "not permitted"}</Row>
+            <Row label="Audience compatibility">
+              {client.audienceCompat ? <Badge tone="amber">on</Badge> : "off"}
+              {client.audienceCompat && <span className="mt-1 block text-xs text-slate-500">The token endpoint URL is also accepted as an assertion&apos;s aud; every use is recorded.</span>}
+            </Row>
             <Row label="Description">{client.description || "—"}</Row>
             <Row label="Created">{formatDate(client.createdAt, true)}</Row>
             <Row label="Last authenticated">{client.lastAuthAt ? `${formatDate(client.lastAuthAt, true)} (${client.lastAuthMethod})` : "never"}</Row>
@@ -89,6 +120,12 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           />
         </Card>
       </div>
+      <Card title="Keys" className="mt-6" id="keys">
+        <KeysPanel keys={keyRows} canManage={canManageKeys} fromJwksUri={client.keySource === "jwks_uri"} action={registerJwksAction.bind(null, client.id)} />
+      </Card>
+      <Card title="Authentication activity" className="mt-6" id="activity">
+        <AuthActivityPanel activity={activity} windowDays={ACTIVITY_WINDOW_DAYS} issuer={issuer()} audienceCompat={client.audienceCompat} />
+      </Card>
       {canChange && (
         <Card title="Status" className="mt-6">
           <ClientStatusActions clientDbId={client.id} clientId={client.clientId} status={client.status} validSecrets={validSecrets} />

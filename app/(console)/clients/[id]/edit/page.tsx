@@ -30,6 +30,9 @@ export default async function EditClientPage({ params }: { params: Promise<{ id:
             contactEmail: client.contactEmail,
             grantTypes: client.grantTypes.split(" "),
             scopes: client.scopes,
+            resources: client.resources.split(" ").filter(Boolean).join("\n"),
+            introspection: client.introspection,
+            audienceCompat: client.audienceCompat,
           }}
           action={updateClientAction.bind(null, client.id)}
           cancelHref={`/clients/${client.id}`}
