@@ -42,7 +42,8 @@ export default defineConfig({
       },
     },
   ],
-  // in this order: the provider's start creates the console's SSO key that the console then reads
+  // in this order: the provider's start creates the console's SSO key that the console then reads, and
+  // the console migrates the database that the token server (which never migrates) then serves
   webServer: [
     {
       // the console's key comes from the admin CLI, as an administrator would make it
@@ -60,6 +61,14 @@ export default defineConfig({
       reuseExistingServer: false,
       stdout: "pipe",
       env: E2E.serverEnv,
+    },
+    {
+      command: "npm run token-server",
+      url: `${E2E.tokenServer.baseURL}/.well-known/jwks.json`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: E2E.tokenServer.env,
     },
   ],
 });

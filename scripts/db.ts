@@ -2,6 +2,7 @@
 //   tsx scripts/db.ts generate                 derive the PostgreSQL schema and generate both clients
 //   tsx scripts/db.ts migrate                  apply migrations to DATABASE_URL (SQLite or PostgreSQL)
 //   tsx scripts/db.ts new-migration <name>     write migrations for both providers from the schema change
+// pendingMigrations() tells a process that must not migrate (the token server) whether it may start.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -55,6 +56,30 @@ export function migrate(): void {
     process.stderr.write(`${failed.stdout ?? ""}${failed.stderr ?? ""}`);
     throw new Error(`migrations failed on ${provider}`);
   }
+}
+
+/**
+ * This checkout's migrations that DATABASE_URL has not applied (all of them when it was never
+ * migrated): a few cheap queries, where `prisma migrate deploy` costs a CLI start and, on PostgreSQL,
+ * a stall of seconds.
+ */
+export async function pendingMigrations(): Promise<string[]> {
+  const url = databaseUrl();
+  const provider = providerOf(url);
+  const folders = fs.readdirSync(path.join(root, "prisma", provider, "migrations"), { withFileTypes: true });
+  const expected = folders.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  // opening a SQLite file that does not exist would create an empty one
+  if (provider === "sqlite" && !fs.existsSync(sqliteFilePath(url))) return expected;
+  // loaded here, not at the top: `generate` runs before the generated client exists
+  const { db } = await import("../lib/db");
+  const tableQuery =
+    provider === "sqlite" ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'" : "SELECT to_regclass('_prisma_migrations')::text AS name";
+  const [table] = await db().$queryRawUnsafe<{ name: string | null }[]>(tableQuery);
+  if (!table?.name) return expected;
+  // a migration that failed or was rolled back is not applied
+  const rows = await db().$queryRawUnsafe<{ migration_name: string }[]>("SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL");
+  const applied = new Set(rows.map((row) => row.migration_name));
+  return expected.filter((name) => !applied.has(name));
 }
 
 function newMigration(name: string): void {

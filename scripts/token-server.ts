@@ -1,6 +1,7 @@
 // `npm run token-server`: the token endpoint's data plane as a lean HTTP process (DESIGN.md, "Token
 // server"), on TOKEN_PORT, sharing lib/oauth and the database with the console. It serves the token,
-// introspection, metadata and JWKS endpoints; everything else is the console's.
+// introspection, metadata and JWKS endpoints; everything else is the console's. It never migrates (the
+// console's `npm start` does): it refuses to start on a database that lacks a migration.
 import http from "node:http";
 import { issuer } from "../lib/config";
 import { disconnect } from "../lib/db";
@@ -10,7 +11,7 @@ import { authorizationServerMetadata, handleIntrospectionRequest, handleTokenReq
 import { flushAuthEvents } from "../lib/oauth/events";
 import { MAX_BODY_BYTES, type OAuthRequest } from "../lib/oauth/request";
 import { ensureServerKeys } from "../lib/oauth/server-keys";
-import { migrate } from "./db";
+import { pendingMigrations } from "./db";
 
 const POST_ROUTES: Partial<Record<string, (request: OAuthRequest) => Promise<OAuthResponse>>> = {
   "/oauth/token": (r) => handleTokenRequest(r),
@@ -73,7 +74,10 @@ export function createTokenServer(): http.Server {
 async function main(): Promise<void> {
   const port = Number(process.env.TOKEN_PORT ?? 3001);
   issuer(); // fail early, naming the variable, when the issuer is required and missing
-  migrate();
+  const pending = await pendingMigrations();
+  if (pending.length) {
+    throw new Error(`the database is not migrated (${pending.length} migration(s) not applied: ${pending.join(", ")}); run npm start (or npm run db:migrate) first`);
+  }
   await ensureServerKeys();
   const server = createTokenServer();
   // clients keep connections open between token requests
