@@ -163,6 +163,10 @@ function cases(teamIds: string[], apiToken: string): Case[] {
     list("expiring=14", { expiring: "14" }),
     list("sort=secretCreatedAt desc", { sort: "secretCreatedAt", dir: "desc" }),
     list("sort=name desc, page 100", { sort: "name", dir: "desc", page: "100" }),
+    // deep pages the unfiltered list reads from a sort index: runs of equal values re-sorted by id
+    // (three environments), and the clients without a secret that "nulls last" puts at the end
+    list("sort=environment desc, page 2000", { sort: "environment", dir: "desc", page: "2000" }),
+    list("sort=secretCreatedAt, page 3900 (none)", { sort: "secretCreatedAt", page: "3900" }),
     { label: "overview(actor)", run: () => overview(actor), rows: (r) => `${(r as Awaited<ReturnType<typeof overview>>).totals.clients} clients` },
     {
       // the whole route handler: token check, list, serialisation to JSON
