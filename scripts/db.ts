@@ -1,7 +1,8 @@
 // Database tooling for both providers.
 //   tsx scripts/db.ts generate                 derive the PostgreSQL schema and generate both clients
 //   tsx scripts/db.ts migrate                  apply migrations to DATABASE_URL (SQLite or PostgreSQL)
-//   tsx scripts/db.ts new-migration <name>     write migrations for both providers from the schema change
+//   tsx scripts/db.ts new-migration <name> [base]   write migrations for both providers from the schema change
+//                                                  since the commit `base` (default HEAD)
 // pendingMigrations() tells a process that must not migrate (the token server) whether it may start.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -82,7 +83,12 @@ export async function pendingMigrations(): Promise<string[]> {
   return expected.filter((name) => !applied.has(name));
 }
 
-function newMigration(name: string): void {
+/**
+ * `base` names the commit whose schema the migrations start from: HEAD, unless the branch was merged
+ * with another that also changed the schema (then the other branch's commit, so the new migration
+ * applies on top of its migration instead of redefining tables from an older schema).
+ */
+function newMigration(name: string, base = "HEAD"): void {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error("migration name: lower-case letters, digits and _ only");
   writePostgresSchema();
   const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
@@ -93,7 +99,7 @@ function newMigration(name: string): void {
     const previous = path.join(tmp, `${provider}.prisma`);
     let from = ["--from-empty"];
     try {
-      const old = execFileSync("git", ["show", "HEAD:prisma/sqlite/schema.prisma"], {
+      const old = execFileSync("git", ["show", `${base}:prisma/sqlite/schema.prisma`], {
         cwd: root,
         encoding: "utf8",
         stdio: ["ignore", "pipe", "ignore"],
@@ -117,12 +123,12 @@ function newMigration(name: string): void {
 }
 
 if (require.main === module) {
-  const [command, arg] = process.argv.slice(2);
+  const [command, arg, base] = process.argv.slice(2);
   if (command === "generate") generate();
   else if (command === "migrate") migrate();
-  else if (command === "new-migration" && arg) newMigration(arg);
+  else if (command === "new-migration" && arg) newMigration(arg, base);
   else {
-    console.error("usage: tsx scripts/db.ts generate | migrate | new-migration <name>");
+    console.error("usage: tsx scripts/db.ts generate | migrate | new-migration <name> [base-commit]");
     process.exit(2);
   }
 }
