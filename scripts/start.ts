@@ -33,7 +33,8 @@ export async function prepare(): Promise<void> {
       console.log(`keyshift: generated password (shown only now): ${boot.generatedPassword}`);
     }
   }
-  const { disconnect, refreshPlannerStatistics } = await import("../lib/db");
+  const { disconnect, refreshPlannerStatistics, useWriteAheadLog } = await import("../lib/db");
+  await useWriteAheadLog();
   await refreshPlannerStatistics();
   await disconnect();
 }

@@ -4,7 +4,7 @@
 // console's `npm start` does): it refuses to start on a database that lacks a migration.
 import http from "node:http";
 import { issuer } from "../lib/config";
-import { disconnect } from "../lib/db";
+import { disconnect, useWriteAheadLog } from "../lib/db";
 import { log, logUnexpected } from "../lib/log";
 import { addressFrom } from "../lib/net/address";
 import { authorizationServerMetadata, handleIntrospectionRequest, handleTokenRequest, jwksResponse, type OAuthResponse } from "../lib/oauth/endpoint";
@@ -78,6 +78,7 @@ async function main(): Promise<void> {
   if (pending.length) {
     throw new Error(`the database is not migrated (${pending.length} migration(s) not applied: ${pending.join(", ")}); run npm start (or npm run db:migrate) first`);
   }
+  await useWriteAheadLog();
   await ensureServerKeys();
   const server = createTokenServer();
   // clients keep connections open between token requests

@@ -47,7 +47,23 @@ export async function disconnect(): Promise<void> {
  * 15-second limit for a known long job (an inventory import of many thousand rows).
  */
 export function transaction<T>(fn: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
-  return db().$transaction(fn, { timeout: Math.max(15_000, options.timeoutMs ?? 0), maxWait: 15_000 });
+  return db()
+    .$transaction(fn, { timeout: Math.max(15_000, options.timeoutMs ?? 0), maxWait: 15_000 })
+    .then((result) => {
+      writeEpoch += 1;
+      return result;
+    });
+}
+
+let writeEpoch = 0;
+
+/**
+ * Counts the domain transactions this process has committed (every domain change goes through
+ * `transaction`). A per-process cache tagged with it sees this process's own changes at once; changes
+ * made by other instances reach it when its entries expire.
+ */
+export function writeEpochOf(): number {
+  return writeEpoch;
 }
 
 /** True when a Prisma error is a unique-constraint violation (P2002). */
@@ -62,6 +78,17 @@ export function isUniqueViolation(error: unknown): boolean {
  * fast on large tables. Run at start (after migrations) and after bulk loads. PostgreSQL's autovacuum
  * keeps its own statistics.
  */
+/**
+ * SQLite in write-ahead-log mode: readers no longer wait for writers (the console, the token server
+ * and the CLI share one file), and a commit appends to the log instead of rewriting pages, which is
+ * what the token endpoint's per-request jti reservation pays. The mode is stored in the database file;
+ * synchronous stays FULL, so a committed reservation survives a crash.
+ */
+export async function useWriteAheadLog(): Promise<void> {
+  if (provider() !== "sqlite") return;
+  await db().$queryRawUnsafe("PRAGMA journal_mode=WAL");
+}
+
 export async function refreshPlannerStatistics(): Promise<void> {
   if (provider() !== "sqlite") return;
   await db().$queryRawUnsafe("PRAGMA analysis_limit=1000");

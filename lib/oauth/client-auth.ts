@@ -3,7 +3,7 @@
 // outcome names the precise reason for the authentication event; the caller sees only invalid_client.
 import type { JWK } from "jose";
 import { issuer } from "../config";
-import { db } from "../db";
+import { db, writeEpochOf } from "../db";
 import { matchSecret } from "../secrets/material";
 import { secretStatus } from "../secrets/status";
 import { ASSERTION_TYPE, checkAssertion, peekAssertion, type AssertionKey, type AudienceForm, type KeyStatus } from "./assertion";
@@ -41,6 +41,45 @@ const clientSelect = {
 } as const;
 
 const words = (value: string) => value.split(" ").filter(Boolean);
+
+type ClientRow = { id: string; clientId: string; status: string; acceptedMethods: string; grantTypes: string; scopes: string; resources: string; introspection: boolean; audienceCompat: boolean };
+type SecretRow = { id: string; hash: string | null; hint: string; revokedAt: Date | null; expiresAt: Date | null; rotatedAt: Date | null };
+
+// What authentication reads about a client (its row, keys and secret hashes) is cached per instance for
+// at most CLIENT_CACHE_MS, as DESIGN.md allows, so a request does not pay two or three queries for data
+// that rarely changes. An entry also dies when this process commits any domain change (writeEpochOf):
+// a secret revoked in this console stops working here at once, on other instances within 5 seconds.
+// Only found clients are cached, failed loads are dropped, and the maps are bounded. The jti
+// reservation is never cached: it stays a committed insert per request.
+export const CLIENT_CACHE_MS = 5_000;
+const MAX_CACHED = 10_000;
+type Cached<T> = { at: number; epoch: number; value: Promise<T> };
+const clientRows = new Map<string, Cached<ClientRow | null>>();
+const clientKeys = new Map<string, Cached<AssertionKey[]>>();
+const clientSecrets = new Map<string, Cached<SecretRow[]>>();
+
+function cached<T>(map: Map<string, Cached<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  const now = Date.now();
+  const epoch = writeEpochOf();
+  const hit = map.get(key);
+  if (hit && hit.epoch === epoch && now - hit.at < CLIENT_CACHE_MS && now >= hit.at) return hit.value;
+  const value = load();
+  map.delete(key);
+  if (map.size >= MAX_CACHED) map.delete(map.keys().next().value!);
+  map.set(key, { at: now, epoch, value });
+  const drop = () => {
+    if (map.get(key)?.value === value) map.delete(key);
+  };
+  value.then((v) => v === null && drop(), drop);
+  return value;
+}
+
+/** Forgets every cached client, key and secret: for tests that change rows directly, as another instance would. */
+export function forgetCachedClients(): void {
+  clientRows.clear();
+  clientKeys.clear();
+  clientSecrets.clear();
+}
 
 /**
  * Who is calling. `params` is the parsed form; `authorization` the Authorization header. Checks the
@@ -83,7 +122,8 @@ export async function authenticateClient(params: Map<string, string>, authorizat
     if (typeof peeked.header.kid === "string") evidence.kid = peeked.header.kid;
   }
 
-  const client = await db().client.findUnique({ where: { clientId: evidence.clientId }, select: clientSelect });
+  const clientId = evidence.clientId;
+  const client = await cached(clientRows, clientId, () => db().client.findUnique({ where: { clientId }, select: clientSelect }));
   if (!client || client.status === "deleted") return failure("client_unknown");
   evidence.clientDbId = client.id;
   if (client.status !== "active") return failure("client_disabled");
@@ -100,10 +140,12 @@ export async function authenticateClient(params: Map<string, string>, authorizat
   if (method !== "private_key_jwt") {
     const presentedSecret = method === "client_secret_basic" ? basic!.secret : params.get("client_secret")!;
     // every secret with a stored hash, revoked and expired too, so the event can say which it was
-    const secrets = await db().clientSecret.findMany({
-      where: { clientId: client.id, hash: { not: null } },
-      select: { id: true, hash: true, hint: true, revokedAt: true, expiresAt: true, rotatedAt: true },
-    });
+    const secrets = await cached(clientSecrets, client.id, () =>
+      db().clientSecret.findMany({
+        where: { clientId: client.id, hash: { not: null } },
+        select: { id: true, hash: true, hint: true, revokedAt: true, expiresAt: true, rotatedAt: true },
+      }),
+    );
     const index = matchSecret(presentedSecret, secrets.map((s) => s.hash!));
     if (index < 0) return failure("secret_mismatch");
     const secret = secrets[index];
@@ -114,7 +156,7 @@ export async function authenticateClient(params: Map<string, string>, authorizat
     return { ok: true, client: authenticated, secretId: secret.id, usedBasicHeader, ...evidence };
   }
 
-  const [keys, policy] = await Promise.all([assertionKeys(client.id), endpointPolicy(now.getTime())]);
+  const [keys, policy] = await Promise.all([cached(clientKeys, client.id, () => assertionKeys(client.id)), endpointPolicy(now.getTime())]);
   const checked = await checkAssertion(
     assertion!,
     { clientId: client.clientId, issuer: issuer(), tokenEndpoint: tokenEndpointUrl(), audienceCompat: client.audienceCompat, keys, policy, now },

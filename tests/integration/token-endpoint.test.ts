@@ -6,6 +6,7 @@ import { issuer } from "@/lib/config";
 import { db, disconnect } from "@/lib/db";
 import { revokeSecret } from "@/lib/secrets/commands";
 import { updateSettings } from "@/lib/settings";
+import { forgetCachedClients } from "@/lib/oauth/client-auth";
 import { handleIntrospectionRequest, jwksResponse } from "@/lib/oauth/endpoint";
 import { flushAuthEvents } from "@/lib/oauth/events";
 import { forgetEndpointPolicy, tokenEndpointUrl } from "@/lib/oauth/policy";
@@ -211,6 +212,14 @@ describe("token endpoint successes", () => {
     expect(payload.aud).toBe("https://api.example.test/ledger");
   });
 
+  it("stops a secret revoked through the console at once, though client data is cached", async () => {
+    const client = await secretClient(cast.admin, cast.teamA.id);
+    expect((await tokenRequest(cc(), { authorization: basic(client.clientId, client.secret) })).status).toBe(200);
+    await revokeSecret(cast.admin, client.id, client.secretId);
+    expect((await tokenRequest(cc(), { authorization: basic(client.clientId, client.secret) })).status).toBe(401);
+    expect(await lastEvent(client.clientId)).toMatchObject({ reason: "secret_revoked" });
+  });
+
   it("accepts client_secret_post", async () => {
     const response = await tokenRequest(cc({ client_id: postC.clientId, client_secret: postC.secret }));
     expect(response.status).toBe(200);
@@ -304,6 +313,8 @@ describe("introspection", () => {
     expect(await lastEvent(rs.clientId)).toMatchObject({ endpoint: "introspect", outcome: "failure", reason: "introspection_not_permitted" });
 
     await db().client.update({ where: { id: rs.id }, data: { introspection: true } });
+    // a direct row change, as another instance's would be: seen here once the cache forgets the client
+    forgetCachedClients();
     const active = await introspect(token, basic(rs.clientId, rs.secret));
     expect(active).toMatchObject({ status: 200, json: { active: true, client_id: secretC.clientId, scope: "read", iss: issuer() } });
     expect((await introspect("not-a-token", basic(rs.clientId, rs.secret))).json).toEqual({ active: false });
