@@ -11,6 +11,7 @@
 //   options: --sqlite-only | --pg-only   --server next|token   --duration S (5)  --warmup S (1)
 //            --concurrency 1,16,64   --methods ES256,RS256,client_secret_basic   --no-profile
 //            --port N (first of three ports, 3300)   --keep (keep the databases and logs, print where)
+//            --workers N|auto (the token server's TOKEN_WORKERS; default auto: one per core)
 // PostgreSQL: a temporary database on postgresql://postgres@127.0.0.1:5432 (or BENCH_PG_URL), dropped
 // at the end. All traffic stays on 127.0.0.1.
 import { execFileSync, fork, spawn, type ChildProcess, type StdioOptions } from "node:child_process";
@@ -31,6 +32,7 @@ const option = (name: string): string | undefined => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
+const TOKEN_WORKERS = option("workers") ?? "auto";
 
 const QUICK = flag("quick");
 const WARMUP_MS = Number(option("warmup") ?? (QUICK ? 0.3 : 1)) * 1000;
@@ -264,7 +266,8 @@ async function startServer(server: Server, dbUrl: string, port: number, profiled
   let child: ChildProcess;
   if (server === "token") {
     const script = profiled ? path.join(root, "scripts", "bench", "token-server-profiled.ts") : path.join(root, "scripts", "token-server.ts");
-    child = startChild(process.execPath, ["--import", "tsx", script], { ...env, TOKEN_PORT: String(port) }, log, profiled);
+    // the profiled run is one process, so the profile holds every request
+    child = startChild(process.execPath, ["--import", "tsx", script], { ...env, TOKEN_PORT: String(port), TOKEN_WORKERS: profiled ? "1" : TOKEN_WORKERS }, log, profiled);
   } else {
     // npm start's path: builds into .next when there is no build or the sources are newer, then `next start`
     child = startChild(tsxBin, [path.join(root, "scripts", "start.ts")], { ...env, PORT: String(port), NEXTAUTH_URL: `http://127.0.0.1:${port}` }, log);
@@ -531,7 +534,7 @@ async function main(): Promise<void> {
 
   // ---- the report
   const out: string[] = [];
-  out.push("", `Token endpoint benchmark (${cores} cores, Node ${process.version}; ${DURATION_MS / 1000} s per cell after ${WARMUP_MS / 1000} s warm-up)`,
+  out.push("", `Token endpoint benchmark (${cores} cores, Node ${process.version}; token server workers: ${TOKEN_WORKERS}; ${DURATION_MS / 1000} s per cell after ${WARMUP_MS / 1000} s warm-up)`,
     `CPU columns: % of one core over the timed run (${cores * 100}% is the whole machine); srv = the server's process tree, db = the PostgreSQL backends of the benchmark database, gen = the load generator, other = everything else on the machine; µs/req = server + db CPU per request.`, "", HEADER, "-".repeat(HEADER.length));
   for (const r of rows) out.push(rowLine(r));
   const bad = rows.filter((r) => r.result.nonOk || r.result.warmup.nonOk);

@@ -2,7 +2,9 @@
 // server"), on TOKEN_PORT, sharing lib/oauth and the database with the console. It serves the token,
 // introspection, metadata and JWKS endpoints; everything else is the console's. It never migrates (the
 // console's `npm start` does): it refuses to start on a database that lacks a migration.
+import cluster from "node:cluster";
 import http from "node:http";
+import os from "node:os";
 import { issuer } from "../lib/config";
 import { disconnect, useWriteAheadLog } from "../lib/db";
 import { log, logUnexpected } from "../lib/log";
@@ -71,25 +73,64 @@ export function createTokenServer(): http.Server {
   });
 }
 
+/** TOKEN_WORKERS processes share the port (node:cluster); one JavaScript thread cannot use more than one core. */
+function workerCount(): number {
+  const raw = process.env.TOKEN_WORKERS?.trim();
+  if (!raw) return 1;
+  const count = raw === "auto" ? os.availableParallelism() : Number(raw);
+  if (!Number.isInteger(count) || count < 1 || count > 64) throw new Error("TOKEN_WORKERS must be a whole number from 1 to 64, or auto");
+  return count;
+}
+
 async function main(): Promise<void> {
   const port = Number(process.env.TOKEN_PORT ?? 3001);
-  issuer(); // fail early, naming the variable, when the issuer is required and missing
-  const pending = await pendingMigrations();
-  if (pending.length) {
-    throw new Error(`the database is not migrated (${pending.length} migration(s) not applied: ${pending.join(", ")}); run npm start (or npm run db:migrate) first`);
+  if (cluster.isPrimary) {
+    issuer(); // fail early, naming the variable, when the issuer is required and missing
+    const workers = workerCount();
+    const pending = await pendingMigrations();
+    if (pending.length) {
+      throw new Error(`the database is not migrated (${pending.length} migration(s) not applied: ${pending.join(", ")}); run npm start (or npm run db:migrate) first`);
+    }
+    await useWriteAheadLog();
+    await ensureServerKeys();
+    if (workers > 1) return supervise(workers, port);
   }
-  await useWriteAheadLog();
-  await ensureServerKeys();
   const server = createTokenServer();
   // clients keep connections open between token requests
   server.keepAliveTimeout = 65_000;
-  server.listen(port, () => log.info({ port, issuer: issuer() }, "token server listening"));
+  server.listen(port, () => {
+    if (cluster.isPrimary) log.info({ port, issuer: issuer() }, "token server listening");
+  });
   const stop = () => {
     server.close();
     // events still in memory are written before the process ends
     void flushAuthEvents()
       .then(() => disconnect())
       .finally(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+/** The primary only forks and restarts workers; each worker serves, batches its events and flushes them on SIGTERM. */
+function supervise(workers: number, port: number): void {
+  let stopping = false;
+  for (let i = 0; i < workers; i++) cluster.fork();
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    log.error({ pid: worker.process.pid, code, signal }, "token server worker ended; starting another");
+    cluster.fork();
+  });
+  cluster.once("listening", () => log.info({ port, issuer: issuer(), workers }, "token server listening"));
+  const stop = () => {
+    stopping = true;
+    const alive = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+    if (!alive.length) process.exit(0);
+    let left = alive.length;
+    for (const worker of alive) {
+      worker!.once("exit", () => --left === 0 && process.exit(0));
+      worker!.process.kill("SIGTERM");
+    }
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -2,7 +2,8 @@
 // rfc7523bis), one verdict per rule, in plain words with the fix. The token endpoint stops at the first
 // failure; the assertion debugger asks for every verdict. Neither reserves the jti: that is the token
 // endpoint's last step (lib/oauth/replay.ts), so checking an assertion here never consumes it.
-import { compactVerify, importJWK, type JWK } from "jose";
+import crypto from "node:crypto";
+import type { JWK } from "jose";
 import { algorithmMismatch, usableForSignatures } from "./algorithms";
 import type { FailureReason } from "./reasons";
 
@@ -78,29 +79,48 @@ export function peekAssertion(assertion: string): { header: Record<string, unkno
   return header && claims ? { header, claims } : null;
 }
 
-// public keys are imported once per distinct key and algorithm; the cache is bounded, and a changed key is a new entry
-const importedKeys = new Map<string, Promise<CryptoKey | Uint8Array>>();
-function importedKey(alg: string, jwk: JWK): Promise<CryptoKey | Uint8Array> {
+// public keys are parsed once per distinct key; the cache is bounded, and a changed key is a new entry
+const keyObjects = new Map<string, crypto.KeyObject>();
+function publicKeyObject(jwk: JWK): crypto.KeyObject {
   const publicPart = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, n: jwk.n, e: jwk.e };
-  const cacheKey = JSON.stringify([alg, publicPart]);
-  let key = importedKeys.get(cacheKey);
+  const cacheKey = JSON.stringify(publicPart);
+  let key = keyObjects.get(cacheKey);
   if (!key) {
-    key = importJWK(publicPart, alg);
-    key.catch(() => importedKeys.delete(cacheKey));
-    if (importedKeys.size >= 10_000) importedKeys.delete(importedKeys.keys().next().value!);
-    importedKeys.set(cacheKey, key);
+    key = crypto.createPublicKey({ key: publicPart as crypto.JsonWebKey, format: "jwk" });
+    if (keyObjects.size >= 10_000) keyObjects.delete(keyObjects.keys().next().value!);
+    keyObjects.set(cacheKey, key);
   }
   return key;
 }
 
-/** The JWS signature check (jose, WebCrypto) on the already-chosen key and algorithm. */
-export async function verifySignature(alg: string, jwk: JWK, assertion: string): Promise<boolean> {
-  try {
-    await compactVerify(assertion, await importedKey(alg, jwk), { algorithms: [alg] });
-    return true;
-  } catch {
-    return false;
-  }
+const DIGEST: Record<string, string> = { "256": "sha256", "384": "sha384", "512": "sha512" };
+
+/** node:crypto parameters for a JWS algorithm (RFC 7518 section 3, RFC 8037, RFC 9864). */
+export function jwsCryptoParams(alg: string): { digest: string | null; options: { dsaEncoding?: "ieee-p1363"; padding?: number; saltLength?: number } } {
+  if (alg === "EdDSA" || alg === "Ed25519") return { digest: null, options: {} };
+  const digest = DIGEST[alg.slice(2)];
+  if (alg.startsWith("ES")) return { digest, options: { dsaEncoding: "ieee-p1363" } };
+  if (alg.startsWith("PS")) return { digest, options: { padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_DIGEST } };
+  return { digest, options: {} };
+}
+
+/**
+ * The JWS signature check on the already-chosen key and algorithm. node:crypto directly, not jose: this
+ * is the token endpoint's hot path, the algorithm and key were fixed by the rules above, and with a
+ * callback the verification runs on libuv's thread pool instead of the event loop.
+ */
+export function verifySignature(alg: string, jwk: JWK, assertion: string): Promise<boolean> {
+  const lastDot = assertion.lastIndexOf(".");
+  const data = Buffer.from(assertion.slice(0, lastDot), "ascii");
+  const signature = Buffer.from(assertion.slice(lastDot + 1), "base64url");
+  return new Promise((resolve) => {
+    try {
+      const { digest, options } = jwsCryptoParams(alg);
+      crypto.verify(digest, data, { key: publicKeyObject(jwk), ...options }, signature, (error, ok) => resolve(!error && ok));
+    } catch {
+      resolve(false);
+    }
+  });
 }
 
 function seconds(value: number): string {

@@ -3,7 +3,7 @@
 // rotation makes it current; a previous key stays published until every token it signed has expired.
 // Private keys are sealed at rest (AES-256-GCM under a key derived from the master key).
 import crypto from "node:crypto";
-import { importJWK, type JWK } from "jose";
+import type { JWK } from "jose";
 import type { Actor } from "../auth/actor";
 import { assertCan } from "../auth/guard";
 import { appendAudit } from "../audit/log";
@@ -58,7 +58,7 @@ export async function ensureServerKeys(): Promise<void> {
   }
 }
 
-type SigningKey = { kid: string; alg: string; key: CryptoKey | Uint8Array };
+type SigningKey = { kid: string; alg: string; key: crypto.KeyObject };
 let signing: { at: number; value: Promise<SigningKey> } | undefined;
 
 /** The current key, decrypted; cached for a few seconds per instance. */
@@ -71,7 +71,7 @@ export function currentSigningKey(now = Date.now()): Promise<SigningKey> {
       row = await db().serverKey.findFirstOrThrow({ where: { status: "current" } });
     }
     const jwk = JSON.parse(unseal(row.privateKey, `server-key:${row.kid}`)) as JWK;
-    return { kid: row.kid, alg: row.alg, key: await importJWK(jwk, row.alg) };
+    return { kid: row.kid, alg: row.alg, key: crypto.createPrivateKey({ key: jwk as crypto.JsonWebKey, format: "jwk" }) };
   })();
   signing = { at: now, value };
   value.catch(() => (signing = undefined));

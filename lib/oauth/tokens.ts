@@ -1,28 +1,40 @@
 // Access tokens as JWTs per RFC 9068, signed with the server's current key; and their verification for
 // introspection, against the published keys.
 import crypto from "node:crypto";
-import { createLocalJWKSet, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { createLocalJWKSet, jwtVerify, type JWTPayload } from "jose";
 import { issuer } from "../config";
+import { jwsCryptoParams } from "./assertion";
 import { currentSigningKey, publishedJwks } from "./server-keys";
 
 export type IssuedToken = { accessToken: string; expiresIn: number; scope: string; jti: string };
 
+const segment = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+/**
+ * Signs with node:crypto on libuv's thread pool rather than through jose: one token per request is the
+ * endpoint's hot path, and the header and claims are fixed here (their verification, in tests and at
+ * introspection, uses jose).
+ */
 export async function issueAccessToken(input: { clientId: string; audience: string; scope: string; lifetimeSeconds: number; now: Date }): Promise<IssuedToken> {
   const key = await currentSigningKey();
   const iat = Math.floor(input.now.getTime() / 1000);
   const jti = crypto.randomBytes(16).toString("base64url");
-  const claims: JWTPayload & { client_id: string; scope?: string } = { client_id: input.clientId };
-  if (input.scope) claims.scope = input.scope;
-  const accessToken = await new SignJWT(claims)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "at+jwt" })
-    .setIssuer(issuer())
-    .setSubject(input.clientId)
-    .setAudience(input.audience)
-    .setJti(jti)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + input.lifetimeSeconds)
-    .sign(key.key);
-  return { accessToken, expiresIn: input.lifetimeSeconds, scope: input.scope, jti };
+  const claims: JWTPayload & { client_id: string; scope?: string } = {
+    iss: issuer(),
+    sub: input.clientId,
+    aud: input.audience,
+    client_id: input.clientId,
+    ...(input.scope ? { scope: input.scope } : {}),
+    jti,
+    iat,
+    exp: iat + input.lifetimeSeconds,
+  };
+  const signingInput = `${segment({ alg: key.alg, kid: key.kid, typ: "at+jwt" })}.${segment(claims)}`;
+  const { digest, options } = jwsCryptoParams(key.alg);
+  const signature = await new Promise<Buffer>((resolve, reject) =>
+    crypto.sign(digest, Buffer.from(signingInput, "ascii"), { key: key.key, ...options }, (error, sig) => (error ? reject(error) : resolve(sig))),
+  );
+  return { accessToken: `${signingInput}.${signature.toString("base64url")}`, expiresIn: input.lifetimeSeconds, scope: input.scope, jti };
 }
 
 /** The token's claims when it is one of ours and still valid, otherwise null. */

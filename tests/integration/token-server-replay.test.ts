@@ -30,11 +30,11 @@ function freePort(): Promise<number> {
 }
 
 /** `tsx scripts/token-server.ts` on a free port, with the test's database, master key and issuer; resolves once it serves its JWKS. */
-async function startTokenServer(): Promise<TokenServer> {
+async function startTokenServer(workers = 1): Promise<TokenServer> {
   const port = await freePort();
   const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/token-server.ts"], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl(), KEYSHIFT_MASTER_KEY: process.env.KEYSHIFT_MASTER_KEY, KEYSHIFT_ISSUER: issuer(), TOKEN_PORT: String(port), LOG_LEVEL: "warn" },
+    env: { ...process.env, DATABASE_URL: databaseUrl(), KEYSHIFT_MASTER_KEY: process.env.KEYSHIFT_MASTER_KEY, KEYSHIFT_ISSUER: issuer(), TOKEN_PORT: String(port), TOKEN_WORKERS: String(workers), LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -75,7 +75,8 @@ beforeAll(async () => {
   key = await makeKey("ES256");
   client = await jwtClient(cast.admin, cast.teamA.id, [key]);
   // both start on a database without server keys: they race to create them, and must agree
-  servers = await Promise.all([startTokenServer(), startTokenServer()]);
+  // the second runs two worker processes on its port (TOKEN_WORKERS): three processes in all share the database
+  servers = await Promise.all([startTokenServer(), startTokenServer(2)]);
 });
 
 afterAll(async () => {
