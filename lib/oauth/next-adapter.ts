@@ -17,9 +17,8 @@ function serverError(error: unknown): Response {
 export function postEndpoint(handle: (request: OAuthRequest) => Promise<OAuthResponse>) {
   return async (request: Request): Promise<Response> => {
     try {
-      const declared = Number(request.headers.get("content-length") ?? 0);
-      const body = declared > MAX_BODY_BYTES ? null : await request.text();
-      if (body === null || Buffer.byteLength(body) > MAX_BODY_BYTES) {
+      const body = await boundedText(request);
+      if (body === null) {
         return Response.json({ error: "invalid_request", error_description: "The request body is too large." }, { status: 413, headers: { "Cache-Control": "no-store" } });
       }
       const headers: Record<string, string> = {};
@@ -29,6 +28,26 @@ export function postEndpoint(handle: (request: OAuthRequest) => Promise<OAuthRes
       return serverError(error);
     }
   };
+}
+
+/** The body as text, or null once it grows past MAX_BODY_BYTES (never held whole, whatever its size). */
+async function boundedText(request: Request): Promise<string | null> {
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return null;
+  const reader = request.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 export function getEndpoint(handle: () => Promise<OAuthResponse>) {
