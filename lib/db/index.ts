@@ -4,6 +4,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient, Prisma } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
+import { closeHotPath } from "./hot-path";
 import { databaseUrl, providerOf, sqliteFilePath, type Provider } from "./url";
 
 export type Db = SqliteClient;
@@ -38,6 +39,7 @@ export function provider(): Provider {
 }
 
 export async function disconnect(): Promise<void> {
+  await closeHotPath();
   await holder.client?.$disconnect();
   holder.client = undefined;
 }

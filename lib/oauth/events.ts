@@ -3,6 +3,7 @@
 // jti reservation and every secret or key state are written before the response, never here. "Last
 // used" times ride along with the batch: one update per secret, key and client per flush.
 import { db } from "../db";
+import { hotPath } from "../db/hot-path";
 import { log } from "../log";
 import type { AudienceForm } from "./assertion";
 import type { FailureReason } from "./reasons";
@@ -70,8 +71,8 @@ async function write(batch: AuthEventInput[]): Promise<void> {
     if (e.clientDbId && e.method && (!seen || seen.at < e.at)) clients.set(e.clientDbId, { at: e.at, method: e.method });
   }
   try {
-    await db().authEvent.createMany({
-      data: batch.map((e) => ({
+    await hotPath().insertAuthEvents(
+      batch.map((e) => ({
         at: e.at,
         endpoint: e.endpoint,
         clientDbId: e.clientDbId,
@@ -84,7 +85,7 @@ async function write(batch: AuthEventInput[]): Promise<void> {
         audienceForm: e.audienceForm,
         address: e.address.slice(0, 64),
       })),
-    });
+    );
     // "last used" only moves forward, whatever order instances flush in
     await Promise.all([
       ...[...secrets].map(([id, at]) => db().clientSecret.updateMany({ where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: at } }] }, data: { lastUsedAt: at } })),

@@ -1,17 +1,12 @@
 // The replay store for client assertions: (client, jti) is unique in the database, so a jti is
 // accepted once across every instance sharing it. Entries are kept until the assertion's exp plus the
 // clock skew (after that the assertion is refused as expired anyway) and then pruned.
-import { db, isUniqueViolation } from "../db";
+import { db } from "../db";
+import { hotPath } from "../db/hot-path";
 
 /** True when this jti was not seen for this client before; the reservation is committed on return. */
-export async function reserveJti(clientDbId: string, jti: string, expiresAt: Date): Promise<boolean> {
-  try {
-    await db().usedAssertion.create({ data: { clientId: clientDbId, jti, expiresAt } });
-    return true;
-  } catch (error) {
-    if (isUniqueViolation(error)) return false;
-    throw error;
-  }
+export function reserveJti(clientDbId: string, jti: string, expiresAt: Date): Promise<boolean> {
+  return hotPath().reserveJti(clientDbId, jti, expiresAt);
 }
 
 const PRUNE_EVERY_MS = 60_000;
