@@ -55,8 +55,24 @@ export function migrate(): void {
     // the CLI's own output says which migration failed and why
     const failed = error as { stdout?: string; stderr?: string };
     process.stderr.write(`${failed.stdout ?? ""}${failed.stderr ?? ""}`);
-    throw new Error(`migrations failed on ${provider}`);
+    // SQLite in WAL mode: Prisma's migration engine needs the file to itself
+    const hint = provider === "sqlite" ? " (if Keyshift is running on this database, stop it, then migrate)" : "";
+    throw new Error(`migrations failed on ${provider}${hint}`);
   }
+}
+
+/**
+ * Runs `prisma migrate deploy` only when a migration is pending. The check is a few queries; the
+ * deploy costs a CLI start, seconds on PostgreSQL, and on SQLite in WAL mode it fails while another
+ * process (a running console or token server) has the file open, so the admin CLI could not run
+ * beside the console if it deployed every time.
+ */
+export async function migrateIfNeeded(): Promise<void> {
+  const pending = await pendingMigrations();
+  // our own connection must not hold the file while the migration engine works on it
+  const { disconnect } = await import("../lib/db");
+  await disconnect();
+  if (pending.length) migrate();
 }
 
 /**

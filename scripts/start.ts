@@ -6,7 +6,7 @@ import path from "node:path";
 import { ssoConfig } from "../lib/auth/sso-config";
 import { issuer, masterKey, port } from "../lib/config";
 import { databaseUrl, providerOf } from "../lib/db/url";
-import { migrate } from "./db";
+import { migrateIfNeeded } from "./db";
 
 const root = path.resolve(__dirname, "..");
 const nextBin = path.join(root, "node_modules", ".bin", "next");
@@ -23,7 +23,7 @@ export async function prepare(): Promise<void> {
     console.log(`keyshift: single sign-on through ${sso.issuer} as ${sso.clientId} (${how})`);
   }
   console.log(`keyshift: database ${provider === "sqlite" ? url : "PostgreSQL"}; applying migrations…`);
-  migrate();
+  await migrateIfNeeded();
   const { ensureFirstAdmin } = await import("../lib/bootstrap");
   const boot = await ensureFirstAdmin();
   if (boot.created) {

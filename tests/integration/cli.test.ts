@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { signInWithPassword } from "@/lib/auth/signin";
-import { disconnect, db } from "@/lib/db";
+import { disconnect, db, useWriteAheadLog } from "@/lib/db";
 import { authenticateApiToken } from "@/lib/tokens/commands";
 import { setPasswordWithToken } from "@/lib/users/commands";
 import { lastAudit, makeTeam, resetDatabase, uniq } from "./helpers";
@@ -37,6 +37,14 @@ beforeAll(async () => {
 afterAll(disconnect);
 
 describe("admin CLI", () => {
+  it("runs beside a running console: with SQLite in WAL mode and the file held open by another process", async () => {
+    // what npm start does; this test process keeps its connection open, as the console would
+    await useWriteAheadLog();
+    await db().user.count();
+    const run = cli(["user", "create", "--email", newEmail(), "--role", "auditor"]);
+    expect(run.status, run.stderr).toBe(0);
+  });
+
   it("user create prints only a set-password link whose token sets the password, audited as system:cli", async () => {
     const email = newEmail();
     const run = cli(["user", "create", "--email", email, "--role", "operator", "--team", team.name]);
