@@ -82,7 +82,10 @@ async function authenticate(
     return { ok: false as const, response };
   };
   const wait = limiter.retryAfter(clientId, request.address);
-  if (wait > 0) return fail("rate_limited", oauthError(429, "temporarily_unavailable", { "Retry-After": String(wait) }));
+  if (wait > 0) {
+    const response = oauthError(429, "temporarily_unavailable", { "Retry-After": String(wait) });
+    return limiter.firstRefusal(clientId, request.address) ? fail("rate_limited", response) : { ok: false as const, response };
+  }
   if (!form.ok) {
     limiter.recordFailure(clientId, request.address);
     return fail("invalid_request", oauthError(400, "invalid_request"));

@@ -15,6 +15,7 @@ type Window = { start: number; count: number };
 export class FailureLimiter {
   private readonly failures = new Map<string, Window>();
   private readonly trusted = new Map<string, number>();
+  private readonly refusals = new Map<string, number>();
 
   constructor(
     private readonly limits = { perAddress: MAX_FAILURES_PER_ADDRESS, perClient: MAX_FAILURES_PER_CLIENT },
@@ -28,6 +29,19 @@ export class FailureLimiter {
     const trustedUntil = this.trusted.get(`${clientId}\n${address}`) ?? 0;
     if (trustedUntil <= now) waits.push(this.wait(`c:${clientId}`, this.limits.perClient, now));
     return Math.max(...waits);
+  }
+
+  /**
+   * True for the first refusal of this client and address in the current window: a flood of refused
+   * requests is recorded once per minute, not once per request, so it cannot fill the event table.
+   */
+  firstRefusal(clientId: string, address: string): boolean {
+    const now = this.clock();
+    const key = `${clientId}\n${address}`;
+    const recorded = this.refusals.get(key);
+    if (recorded !== undefined && now - recorded < WINDOW_MS) return false;
+    bounded(this.refusals).set(key, now);
+    return true;
   }
 
   recordFailure(clientId: string, address: string): void {

@@ -292,6 +292,10 @@ describe("rate limiting", () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers["Retry-After"])).toBeGreaterThan(0);
     expect(await lastEvent(secretC.clientId)).toMatchObject({ reason: "rate_limited", address });
+    // further refusals in the same minute answer 429 without adding an event each
+    const recorded = await db().authEvent.count({ where: { reason: "rate_limited", address } });
+    for (let i = 0; i < 5; i++) expect((await tokenRequest(cc(), { authorization: basic(secretC.clientId, "kss_guess"), address })).status).toBe(429);
+    expect(await db().authEvent.count({ where: { reason: "rate_limited", address } })).toBe(recorded);
     // the client itself, from its usual address, is not slowed by someone else's failures
     expect((await tokenRequest(cc(), { authorization: basic(secretC.clientId, secretC.secret), address: home })).status).toBe(200);
   });

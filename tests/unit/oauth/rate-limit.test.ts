@@ -30,6 +30,15 @@ describe("FailureLimiter", () => {
     expect(l.retryAfter("c1", "home")).toBe(0);
   });
 
+  it("records a flood of refusals once per window and client", () => {
+    const { l, advance } = limiter();
+    expect(l.firstRefusal("c1", "a1")).toBe(true);
+    expect(l.firstRefusal("c1", "a1")).toBe(false);
+    expect(l.firstRefusal("c2", "a1")).toBe(true);
+    advance(60_000);
+    expect(l.firstRefusal("c1", "a1")).toBe(true);
+  });
+
   it("counts only failures", () => {
     const { l } = limiter();
     for (let i = 0; i < 100; i++) l.recordSuccess("c1", "a1");
