@@ -2,7 +2,7 @@
 // (lib/api/openapi.ts) and the serializers below cannot drift apart, and nothing leaves the server
 // that is not named here: a hash or a stored secret can never ride along.
 import { z } from "zod";
-import { AGE_BUCKETS, AUTH_METHODS, CLIENT_SORTS, ENVIRONMENTS, GRANT_TYPES } from "../clients/schema";
+import { AGE_BUCKETS, AUTH_METHODS, CLIENT_SORTS, ENVIRONMENTS, GRANT_TYPES, spaceSeparated } from "../clients/schema";
 import type { ClientDetail, ClientListRow } from "../clients/queries";
 import type { ClientKeyView } from "../keys/queries";
 import { secretStatus } from "../secrets/status";
@@ -188,10 +188,10 @@ export function clientResource(client: ClientDetail, now: Date = new Date()): z.
     ...clientSummary({ ...client, secretCreatedAt: newest?.createdAt ?? null, secretExpiresAt: newest?.expiresAt ?? null }),
     description: client.description,
     contact_email: client.contactEmail,
-    accepted_methods: client.acceptedMethods.split(" ").filter(Boolean) as z.infer<typeof Client>["accepted_methods"],
-    grant_types: client.grantTypes.split(" ").filter(Boolean) as z.infer<typeof Client>["grant_types"],
-    scopes: client.scopes.split(" ").filter(Boolean),
-    resources: client.resources.split(" ").filter(Boolean),
+    accepted_methods: spaceSeparated(client.acceptedMethods) as z.infer<typeof Client>["accepted_methods"],
+    grant_types: spaceSeparated(client.grantTypes) as z.infer<typeof Client>["grant_types"],
+    scopes: spaceSeparated(client.scopes),
+    resources: spaceSeparated(client.resources),
     introspection: client.introspection,
     audience_compat: client.audienceCompat,
     updated_at: client.updatedAt.toISOString(),

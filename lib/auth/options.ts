@@ -4,7 +4,6 @@
 import type { NextAuthOptions } from "next-auth";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { headers } from "next/headers";
 import { ConfigError, derivedKey } from "../config";
 import { db } from "../db";
 import { addressFrom } from "../net/address";
@@ -85,6 +84,39 @@ function ssoProvider(config: SsoConfig): OAuthConfig<Claims> {
 
 let options: NextAuthOptions | undefined;
 
+/**
+ * For the sign-in route itself: the same options, with a single sign-on callback that knows the
+ * caller's address (next-auth hands callbacks no request), so the audit entry records it.
+ */
+export function authOptionsForRequest(address: string): NextAuthOptions {
+  const base = authOptions();
+  return { ...base, callbacks: { ...base.callbacks, signIn: (params) => ssoSignIn(params, address) } };
+}
+
+type SignInParams = Parameters<NonNullable<NonNullable<NextAuthOptions["callbacks"]>["signIn"]>>[0];
+
+async function ssoSignIn({ account, profile }: SignInParams, address: string): Promise<boolean | string> {
+  const sso = availableSso();
+  if (account?.provider !== SSO_PROVIDER_ID || !sso) return true;
+  const claims = (profile ?? {}) as Claims;
+  // the ID token's issuer was checked against the discovery document; that must be the configured one
+  if (claims.iss !== sso.issuer) {
+    log.error({ expected: sso.issuer, got: claims.iss }, "single sign-on refused: the provider's issuer is not the configured one");
+    return "/login?error=OAuthCallback";
+  }
+  const result = await signInWithSso(
+    {
+      issuer: sso.issuer,
+      subject: String(claims.sub),
+      email: typeof claims.email === "string" ? claims.email : undefined,
+      emailVerified: claims.email_verified,
+      name: typeof claims.name === "string" ? claims.name : undefined,
+    },
+    address,
+  );
+  return result.ok ? true : `/login?error=sso_${result.reason}`;
+}
+
 export function authOptions(): NextAuthOptions {
   const sso = availableSso();
   return (options ??= {
@@ -109,26 +141,8 @@ export function authOptions(): NextAuthOptions {
       ...(sso ? [ssoProvider(sso)] : []),
     ],
     callbacks: {
-      async signIn({ account, profile }) {
-        if (account?.provider !== SSO_PROVIDER_ID || !sso) return true;
-        const claims = (profile ?? {}) as Claims;
-        // the ID token's issuer was checked against the discovery document; that must be the configured one
-        if (claims.iss !== sso.issuer) {
-          log.error({ expected: sso.issuer, got: claims.iss }, "single sign-on refused: the provider's issuer is not the configured one");
-          return "/login?error=OAuthCallback";
-        }
-        const result = await signInWithSso(
-          {
-            issuer: sso.issuer,
-            subject: String(claims.sub),
-            email: typeof claims.email === "string" ? claims.email : undefined,
-            emailVerified: claims.email_verified,
-            name: typeof claims.name === "string" ? claims.name : undefined,
-          },
-          addressFrom(await headers()),
-        );
-        return result.ok ? true : `/login?error=sso_${result.reason}`;
-      },
+      // outside the sign-in route there is no request address; the route uses authOptionsForRequest
+      signIn: (params) => ssoSignIn(params, "unknown"),
       async jwt({ token, user, account }) {
         if (user && account?.provider === SSO_PROVIDER_ID) {
           // the session names the Keyshift user that signInWithSso matched or created, not the provider's subject

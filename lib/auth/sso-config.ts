@@ -6,6 +6,7 @@ import fs from "node:fs";
 import type { JWK } from "jose";
 import { ConfigError } from "../config";
 import { jwkThumbprint } from "../crypto/jwk";
+import { MIN_RSA_BITS, rsaBits } from "../oauth/algorithms";
 import type { Env } from "../db/url";
 
 export type SsoClientAuth =
@@ -70,8 +71,8 @@ export function readSigningKey(file: string, algOverride?: string): { jwk: JWK; 
   const alg = algOverride || given.alg || defaultAlg(exported);
   const family = ALGS_OF[exported.kty ?? ""];
   if (!family?.test(alg)) throw new ConfigError(`KEYSHIFT_OIDC_KEY_FILE: algorithm ${alg} does not fit a ${exported.kty} key`);
-  if (exported.kty === "RSA" && Buffer.from(exported.n ?? "", "base64url").length * 8 < 2048) {
-    throw new ConfigError("KEYSHIFT_OIDC_KEY_FILE: an RSA key must have at least 2048 bits");
+  if (exported.kty === "RSA" && rsaBits(exported) < MIN_RSA_BITS) {
+    throw new ConfigError(`KEYSHIFT_OIDC_KEY_FILE: an RSA key must have at least ${MIN_RSA_BITS} bits`);
   }
   const kid = given.kid ?? jwkThumbprint(exported);
   return { jwk: { ...exported, kid, alg, use: "sig" }, alg, kid };

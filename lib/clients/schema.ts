@@ -36,6 +36,11 @@ const lines = (value: unknown) =>
 const checkbox = (value: unknown) => (value === undefined || value === null || value === "" || value === "false" ? false : value === "on" || value === "true" ? true : value);
 
 /** RFC 8707 2: a resource indicator is an absolute URI and MUST NOT include a fragment component. */
+/** The items of a space-separated column or parameter (accepted methods, grant types, scopes, resources). */
+export function spaceSeparated(value: string | undefined): string[] {
+  return (value ?? "").split(" ").filter(Boolean);
+}
+
 export function isResourceIndicator(value: string): boolean {
   return value.length <= 2048 && URL.canParse(value) && !value.includes("#");
 }

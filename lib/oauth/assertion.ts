@@ -138,7 +138,11 @@ function effectiveStatus(key: AssertionKey, now: Date): KeyStatus | "expired" {
  * Checks every rule in order. With `stopAtFirstFailure` (the token endpoint) nothing after the first
  * failing rule runs, so a malformed or misdirected assertion costs no signature verification.
  */
-export async function checkAssertion(assertion: string, ctx: AssertionContext, options: { stopAtFirstFailure: boolean }): Promise<AssertionResult> {
+export async function checkAssertion(
+  assertion: string,
+  ctx: AssertionContext,
+  options: { stopAtFirstFailure: boolean; /** peekAssertion's result, when the caller has it already */ decoded?: ReturnType<typeof peekAssertion> },
+): Promise<AssertionResult> {
   const verdicts: Verdict[] = [];
   const result: AssertionResult = { ok: false, verdicts, header: null, claims: null, audienceForm: null };
   let failed = false;
@@ -160,8 +164,8 @@ export async function checkAssertion(assertion: string, ctx: AssertionContext, o
     fail("format", "assertion_encrypted", "The assertion is encrypted (a JWE with five parts). Send a signed JWT (a JWS with three parts), not an encrypted one.");
     return done();
   }
-  const header = parts.length === 3 ? decodeJson(parts[0]) : null;
-  const claims = parts.length === 3 ? decodeJson(parts[1]) : null;
+  const header = parts.length === 3 ? (options.decoded?.header ?? decodeJson(parts[0])) : null;
+  const claims = parts.length === 3 ? (options.decoded?.claims ?? decodeJson(parts[1])) : null;
   if (!header || !claims || !/^[A-Za-z0-9_-]*$/.test(parts[2] ?? "")) {
     fail("format", "assertion_malformed", "The assertion is not a compact JWS: three base64url parts, a JSON object header and a JSON object of claims.");
     return done();

@@ -3,7 +3,8 @@
 // outcome names the precise reason for the authentication event; the caller sees only invalid_client.
 import type { JWK } from "jose";
 import { issuer } from "../config";
-import { db, writeEpochOf } from "../db";
+import { spaceSeparated } from "../clients/schema";
+import { db, writeEpochOf, type Prisma } from "../db";
 import { matchSecret } from "../secrets/material";
 import { secretStatus } from "../secrets/status";
 import { ASSERTION_TYPE, checkAssertion, peekAssertion, type AssertionKey, type AudienceForm, type KeyStatus } from "./assertion";
@@ -11,7 +12,7 @@ import type { AuthMethod } from "./events";
 import { endpointPolicy, tokenEndpointUrl } from "./policy";
 import type { FailureReason } from "./reasons";
 import { reserveJti } from "./replay";
-import { basicCredentials } from "./request";
+import { basicCredentials, type BasicCredentials } from "./request";
 
 export type AuthenticatedClient = {
   id: string;
@@ -40,10 +41,11 @@ const clientSelect = {
   audienceCompat: true,
 } as const;
 
-const words = (value: string) => value.split(" ").filter(Boolean);
 
-type ClientRow = { id: string; clientId: string; status: string; acceptedMethods: string; grantTypes: string; scopes: string; resources: string; introspection: boolean; audienceCompat: boolean };
-type SecretRow = { id: string; hash: string | null; hint: string; revokedAt: Date | null; expiresAt: Date | null; rotatedAt: Date | null };
+const secretSelect = { id: true, hash: true, hint: true, revokedAt: true, expiresAt: true, rotatedAt: true } as const;
+
+type ClientRow = Prisma.ClientGetPayload<{ select: typeof clientSelect }>;
+type SecretRow = Prisma.ClientSecretGetPayload<{ select: typeof secretSelect }>;
 
 // What authentication reads about a client (its row, keys and secret hashes) is cached per instance for
 // at most CLIENT_CACHE_MS, as DESIGN.md allows, so a request does not pay two or three queries for data
@@ -81,12 +83,31 @@ export function forgetCachedClients(): void {
   clientSecrets.clear();
 }
 
-/**
- * Who is calling. `params` is the parsed form; `authorization` the Authorization header. Checks the
- * cheap things first (shape, client, method) so a bogus request costs no hashing or signature check.
- */
-export async function authenticateClient(params: Map<string, string>, authorization: string | undefined, now: Date): Promise<ClientAuthResult> {
+export type Credentials = {
+  params: Map<string, string>;
+  basic: BasicCredentials | null | "malformed";
+  /** the assertion's header and claims, read once for the whole request (not yet verified) */
+  peeked: ReturnType<typeof peekAssertion>;
+  /** the client the request says it is: Basic's, else the body's client_id, else the assertion's sub */
+  claimedClientId: string;
+};
+
+/** What the request presents, read once: the endpoint limits and records by it before authenticating. */
+export function readCredentials(params: Map<string, string>, authorization: string | undefined): Credentials {
   const basic = basicCredentials(authorization);
+  const assertion = params.get("client_assertion");
+  const peeked = assertion ? peekAssertion(assertion) : null;
+  const sub = peeked?.claims.sub;
+  const claimedClientId = (basic && basic !== "malformed" ? basic.clientId : undefined) ?? params.get("client_id") ?? (typeof sub === "string" ? sub : "");
+  return { params, basic, peeked, claimedClientId };
+}
+
+/**
+ * Who is calling. Checks the cheap things first (shape, client, method) so a bogus request costs no
+ * hashing or signature check.
+ */
+export async function authenticateClient(credentials: Credentials, now: Date): Promise<ClientAuthResult> {
+  const { params, basic, peeked } = credentials;
   const usedBasicHeader = basic !== null;
   const bodyClientId = params.get("client_id");
   const evidence: Evidence = { method: null, clientId: bodyClientId ?? "", clientDbId: null, kid: null, secretHint: null, audienceForm: null };
@@ -110,10 +131,8 @@ export async function authenticateClient(params: Map<string, string>, authorizat
     if (bodyClientId === undefined) return failure("invalid_request");
   } else {
     assertion = params.get("client_assertion");
-    const peeked = assertion ? peekAssertion(assertion) : null;
-    const sub = peeked?.claims.sub;
     // the body's client_id (when sent) names the client; the assertion's iss and sub must then match it
-    evidence.clientId = bodyClientId ?? (typeof sub === "string" ? sub : "");
+    evidence.clientId = credentials.claimedClientId;
     if (params.get("client_assertion_type") !== ASSERTION_TYPE) return failure("assertion_type_invalid");
     if (!assertion) return failure("invalid_request");
     if (assertion.split(".").length === 5) return failure("assertion_encrypted");
@@ -127,13 +146,13 @@ export async function authenticateClient(params: Map<string, string>, authorizat
   if (!client || client.status === "deleted") return failure("client_unknown");
   evidence.clientDbId = client.id;
   if (client.status !== "active") return failure("client_disabled");
-  if (!words(client.acceptedMethods).includes(method)) return failure("method_not_accepted");
+  if (!spaceSeparated(client.acceptedMethods).includes(method)) return failure("method_not_accepted");
   const authenticated: AuthenticatedClient = {
     id: client.id,
     clientId: client.clientId,
-    grantTypes: words(client.grantTypes),
-    scopes: words(client.scopes),
-    resources: words(client.resources),
+    grantTypes: spaceSeparated(client.grantTypes),
+    scopes: spaceSeparated(client.scopes),
+    resources: spaceSeparated(client.resources),
     introspection: client.introspection,
   };
 
@@ -143,7 +162,7 @@ export async function authenticateClient(params: Map<string, string>, authorizat
     const secrets = await cached(clientSecrets, client.id, () =>
       db().clientSecret.findMany({
         where: { clientId: client.id, hash: { not: null } },
-        select: { id: true, hash: true, hint: true, revokedAt: true, expiresAt: true, rotatedAt: true },
+        select: secretSelect,
       }),
     );
     const index = matchSecret(presentedSecret, secrets.map((s) => s.hash!));
@@ -160,7 +179,7 @@ export async function authenticateClient(params: Map<string, string>, authorizat
   const checked = await checkAssertion(
     assertion!,
     { clientId: client.clientId, issuer: issuer(), tokenEndpoint: tokenEndpointUrl(), audienceCompat: client.audienceCompat, keys, policy, now },
-    { stopAtFirstFailure: true },
+    { stopAtFirstFailure: true, decoded: peeked! },
   );
   evidence.audienceForm = checked.audienceForm;
   if (!checked.ok) return failure(checked.reason!);

@@ -1,18 +1,17 @@
 // The token, introspection, metadata and JWKS endpoints as plain functions from a request to a
 // response, so the Next.js routes and the token server (scripts/token-server.ts) are thin adapters over
 // one core and the same tests run against both.
-import { isResourceIndicator } from "../clients/schema";
+import { isResourceIndicator, spaceSeparated } from "../clients/schema";
 import { issuer } from "../config";
 import { db } from "../db";
 import { ASSERTION_ALGORITHMS } from "./algorithms";
-import { authenticateClient, type ClientAuthResult } from "./client-auth";
+import { authenticateClient, readCredentials, type ClientAuthResult } from "./client-auth";
 import { recordAuthEvent, type AuthEventInput } from "./events";
 import { endpointPolicy, introspectionEndpointUrl, tokenEndpointUrl } from "./policy";
 import { FailureLimiter } from "./rate-limit";
 import type { FailureReason } from "./reasons";
 import { pruneUsedAssertions } from "./replay";
-import { peekAssertion } from "./assertion";
-import { basicCredentials, parseForm, type OAuthRequest } from "./request";
+import { parseForm, type OAuthRequest } from "./request";
 import { publishedJwks } from "./server-keys";
 import { issueAccessToken, verifyAccessToken } from "./tokens";
 
@@ -50,17 +49,6 @@ function authFailureResponse(result: Extract<ClientAuthResult, { ok: false }>): 
 
 export const limiter = new FailureLimiter();
 
-/** The client_id a request claims, without verifying anything: for rate limits and failed-request events. */
-function claimedClientId(params: Map<string, string> | null, authorization: string | undefined): string {
-  const basic = basicCredentials(authorization);
-  if (basic && basic !== "malformed") return basic.clientId;
-  const body = params?.get("client_id");
-  if (body) return body;
-  const assertion = params?.get("client_assertion");
-  const sub = assertion ? peekAssertion(assertion)?.claims.sub : undefined;
-  return typeof sub === "string" ? sub : "";
-}
-
 type Endpoint = AuthEventInput["endpoint"];
 
 function event(endpoint: Endpoint, request: OAuthRequest, at: Date, from: Partial<AuthEventInput> & { clientId: string }): AuthEventInput {
@@ -74,9 +62,9 @@ async function authenticate(
   now: Date,
   beforeAuth?: (params: Map<string, string>) => FailureReason | null,
 ): Promise<{ ok: true; params: Map<string, string>; auth: Extract<ClientAuthResult, { ok: true }> } | { ok: false; response: OAuthResponse }> {
-  const authorization = request.headers.authorization;
   const form = parseForm(request);
-  const clientId = claimedClientId(form.ok ? form.params : null, authorization);
+  const credentials = readCredentials(form.ok ? form.params : new Map(), request.headers.authorization);
+  const clientId = credentials.claimedClientId;
   const fail = (reason: FailureReason, response: OAuthResponse, from: Partial<AuthEventInput> = {}) => {
     recordAuthEvent(event(endpoint, request, now, { clientId, reason, ...from }));
     return { ok: false as const, response };
@@ -95,7 +83,7 @@ async function authenticate(
     limiter.recordFailure(clientId, request.address);
     return fail(early, oauthError(400, early === "unsupported_grant_type" ? "unsupported_grant_type" : "invalid_request"));
   }
-  const auth = await authenticateClient(form.params, authorization, now);
+  const auth = await authenticateClient(credentials, now);
   if (!auth.ok) {
     limiter.recordFailure(auth.clientId, request.address);
     const { ok: _ok, usedBasicHeader: _basic, ...evidence } = auth;
@@ -120,7 +108,6 @@ function successEvent(endpoint: Endpoint, request: OAuthRequest, now: Date, auth
   });
 }
 
-const words = (value: string | undefined) => (value ?? "").split(" ").filter(Boolean);
 
 export async function handleTokenRequest(request: OAuthRequest, now = new Date()): Promise<OAuthResponse> {
   void pruneUsedAssertions(now).catch(() => {});
@@ -137,7 +124,7 @@ export async function handleTokenRequest(request: OAuthRequest, now = new Date()
     return oauthError(400, error);
   };
   if (!client.grantTypes.includes("client_credentials")) return refuse("unauthorized_client", "unauthorized_client");
-  const requested = words(params.get("scope"));
+  const requested = spaceSeparated(params.get("scope"));
   if (requested.some((s) => !client.scopes.includes(s))) return refuse("invalid_scope", "invalid_scope");
   const scope = (requested.length ? requested : client.scopes).join(" ");
   const resource = params.get("resource");
@@ -176,7 +163,7 @@ function supportedScopes(now: number): Promise<string[]> {
   if (scopes && now - scopes.at < SCOPES_CACHE_MS) return scopes.value;
   const value = db()
     .client.findMany({ where: { status: "active", scopes: { not: "" } }, distinct: ["scopes"], select: { scopes: true } })
-    .then((rows) => [...new Set(rows.flatMap((r) => words(r.scopes)))].sort());
+    .then((rows) => [...new Set(rows.flatMap((r) => spaceSeparated(r.scopes)))].sort());
   scopes = { at: now, value };
   value.catch(() => (scopes = undefined));
   return value;

@@ -1,5 +1,6 @@
 // The Next.js side of the OAuth endpoints: a Request in, the core's response out.
 import { addressFrom } from "../net/address";
+import { readBoundedBody } from "../net/body";
 import { logUnexpected } from "../log";
 import type { OAuthResponse } from "./endpoint";
 import { MAX_BODY_BYTES, type OAuthRequest } from "./request";
@@ -17,37 +18,17 @@ function serverError(error: unknown): Response {
 export function postEndpoint(handle: (request: OAuthRequest) => Promise<OAuthResponse>) {
   return async (request: Request): Promise<Response> => {
     try {
-      const body = await boundedText(request);
-      if (body === null) {
+      const bytes = await readBoundedBody(request, MAX_BODY_BYTES);
+      if (bytes === null) {
         return Response.json({ error: "invalid_request", error_description: "The request body is too large." }, { status: 413, headers: { "Cache-Control": "no-store" } });
       }
       const headers: Record<string, string> = {};
       request.headers.forEach((value, name) => (headers[name] = value));
-      return toResponse(await handle({ headers, body, address: addressFrom(request.headers) }));
+      return toResponse(await handle({ headers, body: bytes.toString("utf8"), address: addressFrom(request.headers) }));
     } catch (error) {
       return serverError(error);
     }
   };
-}
-
-/** The body as text, or null once it grows past MAX_BODY_BYTES (never held whole, whatever its size). */
-async function boundedText(request: Request): Promise<string | null> {
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return null;
-  const reader = request.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 export function getEndpoint(handle: () => Promise<OAuthResponse>) {

@@ -37,10 +37,18 @@ export async function issueAccessToken(input: { clientId: string; audience: stri
   return { accessToken: `${signingInput}.${signature.toString("base64url")}`, expiresIn: input.lifetimeSeconds, scope: input.scope, jti };
 }
 
+// one key set per published JWKS (itself cached for a few seconds), not one per introspection call
+const keySets = new WeakMap<object, ReturnType<typeof createLocalJWKSet>>();
+function localKeySet(jwks: Awaited<ReturnType<typeof publishedJwks>>): ReturnType<typeof createLocalJWKSet> {
+  let set = keySets.get(jwks);
+  if (!set) keySets.set(jwks, (set = createLocalJWKSet(jwks)));
+  return set;
+}
+
 /** The token's claims when it is one of ours and still valid, otherwise null. */
 export async function verifyAccessToken(token: string): Promise<JWTPayload | null> {
   try {
-    const { payload } = await jwtVerify(token, createLocalJWKSet(await publishedJwks()), { issuer: issuer(), typ: "at+jwt", algorithms: ["ES256"] });
+    const { payload } = await jwtVerify(token, localKeySet(await publishedJwks()), { issuer: issuer(), typ: "at+jwt", algorithms: ["ES256"] });
     return payload;
   } catch {
     return null;

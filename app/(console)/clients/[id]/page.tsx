@@ -10,7 +10,7 @@ import { Badge, ButtonLink, Card, PageHeader, formatDate } from "@/components/ui
 import { can } from "@/lib/auth/guard";
 import { recentAuditFor } from "@/lib/audit/query";
 import { getClient } from "@/lib/clients/queries";
-import { SECRET_METHODS, type AuthMethod } from "@/lib/clients/schema";
+import { SECRET_METHODS, spaceSeparated, type AuthMethod } from "@/lib/clients/schema";
 import { issuer } from "@/lib/config";
 import { keyTypeLabel, listClientKeys } from "@/lib/keys/queries";
 import { ACTIVITY_WINDOW_DAYS, clientAuthActivity } from "@/lib/oauth/queries";
@@ -68,7 +68,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
     createdBy: k.createdBy,
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
   }));
-  const resources = client.resources.split(" ").filter(Boolean);
+  const resources = spaceSeparated(client.resources);
 
   return (
     <>
@@ -94,7 +94,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
             <Row label="Owner team">{client.ownerTeam.name}</Row>
             <Row label="Contact">{client.contactEmail}</Row>
             <Row label="Auth method">{METHOD_LABELS[client.authMethod] ?? client.authMethod}</Row>
-            <Row label="Accepted now">{client.acceptedMethods.split(" ").filter(Boolean).map((m) => <code key={m} className="mr-2">{m}</code>)}</Row>
+            <Row label="Accepted now">{spaceSeparated(client.acceptedMethods).map((m) => <code key={m} className="mr-2">{m}</code>)}</Row>
             <Row label="Grant types">{client.grantTypes.split(" ").map((g) => <code key={g} className="mr-2 block">{g}</code>)}</Row>
             <Row label="Scopes">{client.scopes ? client.scopes.split(" ").map((s) => <code key={s} className="mr-2">{s}</code>) : "—"}</Row>
             <Row label="Resources">{resources.length ? resources.map((r) => <code key={r} className="block break-all">{r}</code>) : "—"}</Row>

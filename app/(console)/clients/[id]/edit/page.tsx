@@ -4,6 +4,7 @@ import { ClientForm } from "@/components/clients/client-form";
 import { Card, PageHeader } from "@/components/ui";
 import { can } from "@/lib/auth/guard";
 import { getClient, listTeams } from "@/lib/clients/queries";
+import { spaceSeparated } from "@/lib/clients/schema";
 import { orNotFound, requirePageActor } from "../../../../_lib/session";
 import { updateClientAction } from "../../actions";
 
@@ -30,7 +31,7 @@ export default async function EditClientPage({ params }: { params: Promise<{ id:
             contactEmail: client.contactEmail,
             grantTypes: client.grantTypes.split(" "),
             scopes: client.scopes,
-            resources: client.resources.split(" ").filter(Boolean).join("\n"),
+            resources: spaceSeparated(client.resources).join("\n"),
             introspection: client.introspection,
             audienceCompat: client.audienceCompat,
           }}

@@ -7,6 +7,7 @@ import type { UserActor } from "@/lib/auth/actor";
 import { roleGrants } from "@/lib/auth/roles";
 import { issuer } from "@/lib/config";
 import { DomainError, forbidden, invalid, malformed } from "@/lib/errors";
+import { readBoundedBody } from "@/lib/net/body";
 import { applyImport } from "@/lib/inventory/import";
 import { errorResponse } from "../../../../_lib/http";
 import { currentActor } from "../../../../_lib/session";
@@ -67,23 +68,10 @@ async function importingActor(): Promise<UserActor> {
 
 /** The multipart body, refused once it grows past MAX_BODY_BYTES rather than held in memory whatever its size. */
 async function readBoundedForm(request: Request): Promise<FormData> {
-  const tooLarge = () => invalid("The file is larger than 5 MB; import it with the admin CLI.", { file: "At most 5 MB here" });
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body?.getReader();
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
+  const body = await readBoundedBody(request, MAX_BODY_BYTES);
+  if (body === null) throw invalid("The file is larger than 5 MB; import it with the admin CLI.", { file: "At most 5 MB here" });
   try {
-    return await new Response(Buffer.concat(chunks), { headers: { "Content-Type": request.headers.get("content-type") ?? "" } }).formData();
+    return await new Response(body, { headers: { "Content-Type": request.headers.get("content-type") ?? "" } }).formData();
   } catch {
     throw malformed("Send the import as multipart/form-data.");
   }
