@@ -162,7 +162,7 @@ async function seed(url: string): Promise<Seeded> {
   const { SYSTEM } = await import("../lib/auth/actor");
   const { createTeam } = await import("../lib/teams/commands");
   const { createClient } = await import("../lib/clients/commands");
-  const { registerJwks } = await import("../lib/keys/inline");
+  const { addKeys } = await import("../lib/keys/lifecycle");
   const { db } = await import("../lib/db");
   const { ensureServerKeys } = await import("../lib/oauth/server-keys");
   const actor = { ...SYSTEM, name: "bench" };
@@ -185,7 +185,7 @@ async function seed(url: string): Promise<Seeded> {
     const kid = `bench-${alg.toLowerCase()}`;
     const created = await createClient(actor, input(`bench-${alg.toLowerCase()}`));
     const publicJwk = { ...pair.publicKey.export({ format: "jwk" }), kid, alg, use: "sig" };
-    await registerJwks(actor, created.id, JSON.stringify({ keys: [publicJwk] }));
+    await addKeys(actor, created.id, { kind: "jwks", text: JSON.stringify({ keys: [publicJwk] }) });
     await db().client.update({ where: { id: created.id }, data: { authMethod: "private_key_jwt", acceptedMethods: "private_key_jwt" } });
     jwt[alg] = { clientId: created.clientId, kid, privateKeyPem: pair.privateKey.export({ format: "pem", type: "pkcs8" }).toString() };
     clientDbIds[alg] = created.id;

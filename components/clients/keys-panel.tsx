@@ -4,7 +4,7 @@ import { Badge, Button, EmptyState, Field, Notice, formatDate, inputClass, table
 import { FormMessage } from "@/components/forms/form-message";
 import { useFormAction } from "@/components/forms/use-form-action";
 import type { ActionResult } from "@/app/_lib/actions";
-import type { RegisteredKeys } from "@/app/(console)/clients/actions";
+import type { RegisteredKeys } from "@/app/(console)/clients/key-actions";
 import { KEY_STATUS_TONES } from "./labels";
 
 export type KeyRow = {

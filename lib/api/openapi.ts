@@ -15,8 +15,14 @@ import {
   ClientUpdateBody,
   ErrorBody,
   Jwks,
+  JwksRefresh,
+  JwksUriBody,
+  JwksUriState,
+  KeyMaterialBody,
   KeyRegistration,
+  KeyWithClient,
   NewSecret,
+  RetireKeyBody,
   Secret,
   Team,
   TeamRef,
@@ -36,6 +42,12 @@ const SCHEMAS = {
   Secret,
   ClientKey,
   KeyRegistration,
+  KeyMaterial: KeyMaterialBody,
+  KeyWithClient,
+  RetireKey: RetireKeyBody,
+  JwksUriLink: JwksUriBody,
+  JwksUriState,
+  JwksRefresh,
   Jwks,
   User,
   Team,
@@ -53,6 +65,9 @@ const COMMON_ERRORS = {
   "403": error("The token's user may not do this (role or owner team)"),
 };
 const CLIENT_ERRORS = { ...COMMON_ERRORS, "404": error("No client with this client_id") };
+
+const KEY_ERRORS = { ...COMMON_ERRORS, "404": error("No client with this client_id, or no key with this kid") };
+const kidParam = { name: "kid", in: "path", required: true, description: "the key's kid, URL-encoded", schema: { type: "string" } };
 
 const clientIdParam = {
   name: "client_id",
@@ -177,19 +192,93 @@ export function openApiDocument(serverUrl: string) {
         parameters: [clientIdParam],
         get: {
           operationId: "listKeys",
-          summary: "The client's registered public keys, newest first",
+          summary: "The client's public keys: usable ones first, newest first",
           responses: { "200": ok("Keys", dataList("ClientKey")), ...CLIENT_ERRORS },
         },
         post: {
           operationId: "registerKeys",
-          summary: "Register the public keys of a JWKS document: every key is checked first, then all are added or none",
-          requestBody: { required: true, content: content(ref("Jwks")) },
+          summary: "Register public keys from a JWKS, a PEM key or an X.509 certificate: every key is checked first, then all are added or none. Optionally scheduled (not_before) or rotating the current keys out (retire_current)",
+          requestBody: { required: true, content: content({ oneOf: [ref("KeyMaterial"), ref("Jwks")] }) },
           responses: {
             "201": ok("The keys added", ref("KeyRegistration")),
             "400": error("The body is not a JSON object"),
-            "409": error("A kid is already registered for the client, or the client's keys come from a jwks_uri"),
-            "422": error("The document is not an acceptable JWKS (a private or symmetric key, a weak or unsupported key, a duplicate kid); nothing was stored"),
+            "409": error("A kid or the same key is already registered for the client, or the client's keys come from a jwks_uri"),
+            "422": error("Not acceptable key material (a private or symmetric key, a weak or unsupported key, an expired certificate, a duplicate kid, an unknown field); nothing was stored"),
             ...CLIENT_ERRORS,
+          },
+        },
+      },
+      "/clients/{client_id}/keys/{kid}/retire": {
+        parameters: [clientIdParam, kidParam],
+        post: {
+          operationId: "retireKey",
+          summary: "Retire a key: on a date (accepted as retiring until then), or now with a reason (compromise)",
+          requestBody: { required: true, content: content(ref("RetireKey")) },
+          responses: {
+            "200": ok("The key", ref("ClientKey")),
+            "409": error("Already retired; a jwks_uri key (remove it from the document, or retire it now); or used recently and confirm_recent_use was not given (the message says when)"),
+            "422": error("A missing reason, a date in the past or more than a year ahead"),
+            ...KEY_ERRORS,
+          },
+        },
+      },
+      "/clients/{client_id}/keys/{kid}/keep": {
+        parameters: [clientIdParam, kidParam],
+        post: {
+          operationId: "keepKey",
+          summary: "Cancel a retiring key's retirement: it is active again",
+          responses: { "200": ok("The key", ref("ClientKey")), "409": error("The key is not retiring"), ...KEY_ERRORS },
+        },
+      },
+      "/clients/{client_id}/jwks-uri": {
+        parameters: [clientIdParam],
+        get: {
+          operationId: "getJwksUri",
+          summary: "The client's jwks_uri: health and recent fetches",
+          responses: { "200": ok("The jwks_uri", ref("JwksUriState")), ...CLIENT_ERRORS, "404": error("No client with this client_id, or it has no jwks_uri") },
+        },
+        put: {
+          operationId: "linkJwksUri",
+          summary: "Link a jwks_uri: it is fetched through the SSRF guard and checked first; nothing is saved unless it yields a usable signing key",
+          requestBody: { required: true, content: content(ref("JwksUriLink")) },
+          responses: {
+            "200": ok("The linked jwks_uri", ref("JwksUriState")),
+            "409": error("Already linked, or the client has registered keys that are not retired"),
+            "422": error("Not an https URL (http only for development clients), refused by the SSRF guard, unreachable, not JSON, or without a usable key"),
+            ...CLIENT_ERRORS,
+          },
+        },
+        delete: {
+          operationId: "unlinkJwksUri",
+          summary: "Unlink the jwks_uri: its keys are retired at once",
+          responses: { "204": { description: "Unlinked" }, "409": error("The client has no jwks_uri"), ...CLIENT_ERRORS },
+        },
+      },
+      "/clients/{client_id}/jwks-uri/refresh": {
+        parameters: [clientIdParam],
+        post: {
+          operationId: "refreshJwksUri",
+          summary: "Fetch the jwks_uri now (skipped when another fetch is running)",
+          responses: { "200": ok("What the fetch did", ref("JwksRefresh")), "409": error("The client has no jwks_uri"), ...CLIENT_ERRORS },
+        },
+      },
+      "/keys": {
+        get: {
+          operationId: "findKeys",
+          summary: "Every client's key with this RFC 7638 thumbprint: who uses a key",
+          parameters: [{ name: "thumbprint", in: "query", required: true, schema: { type: "string" }, description: "base64url SHA-256 thumbprint (43 characters)" }],
+          responses: { "200": ok("The keys", dataList("KeyWithClient")), "400": error("No thumbprint given"), "422": error("Not a thumbprint, or an unknown parameter"), ...COMMON_ERRORS },
+        },
+      },
+      "/keys/expiring": {
+        get: {
+          operationId: "expiringKeys",
+          summary: "Keys and certificates expiring within the window, soonest first",
+          parameters: [{ name: "within_days", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 365 }, description: "default: the keys-expiring-soon setting" }],
+          responses: {
+            "200": ok("The keys", { type: "object", required: ["within_days", "data"], properties: { within_days: { type: "integer" }, data: { type: "array", items: ref("KeyWithClient") } } }),
+            "422": error("within_days out of range, or an unknown parameter"),
+            ...COMMON_ERRORS,
           },
         },
       },

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { AGE_BUCKETS, AUTH_METHODS, CLIENT_SORTS, ENVIRONMENTS, GRANT_TYPES, spaceSeparated } from "../clients/schema";
 import type { ClientDetail, ClientListRow } from "../clients/queries";
-import type { ClientKeyView } from "../keys/queries";
+import type { ClientKeyView, JwksFetchView, JwksUriView, KeyAcrossClients } from "../keys/queries";
 import { secretStatus } from "../secrets/status";
 
 const timestamp = z.string().meta({ format: "date-time" });
@@ -83,9 +83,19 @@ export const ClientKey = z
     alg: z.string().nullable().describe("the algorithm the key is restricted to, when the uploaded key named one"),
     thumbprint: z.string().describe("RFC 7638 SHA-256 thumbprint, base64url"),
     source: z.enum(["upload", "pem", "certificate", "jwks_uri"]),
-    status: z.enum(["scheduled", "active", "retiring", "retired"]),
-    not_before: timestamp.nullable(),
-    expires_at: timestamp.nullable(),
+    status: z
+      .enum(["scheduled", "active", "retiring", "retired", "expired"])
+      .describe("now: scheduled until not_before, retiring until retiring_until, expired after expires_at; the token endpoint accepts active and retiring keys"),
+    not_before: timestamp.nullable().describe("activation date of a scheduled key"),
+    expires_at: timestamp.nullable().describe("a certificate's notAfter"),
+    retiring_until: timestamp.nullable(),
+    retired_at: timestamp.nullable(),
+    retire_reason: z.string().nullable(),
+    certificate: z
+      .object({ subject: z.string(), issuer: z.string(), serial_number: z.string(), not_before: timestamp, not_after: timestamp, sha256_fingerprint: z.string() })
+      .nullable()
+      .describe("the X.509 certificate the key came from (pasted, or x5c[0])"),
+    shared_with: z.array(z.string()).describe("client_ids of other clients that registered the same key (same thumbprint)"),
     created_at: timestamp,
     created_by: z.string(),
     last_used_at: timestamp.nullable(),
@@ -93,10 +103,77 @@ export const ClientKey = z
   })
   .meta({ id: "ClientKey" });
 
+export const KeyWithClient = ClientKey.extend({ client_id: z.string(), client_name: z.string(), environment: z.enum(ENVIRONMENTS) }).meta({ id: "KeyWithClient" });
+
+export const KeyMaterialBody = z
+  .object({
+    jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional().describe("a JWKS document of public keys"),
+    pem: z.string().optional().describe("a PEM public key (SPKI or PKCS#1)"),
+    certificate: z.string().optional().describe("an X.509 certificate, PEM or DER in base64; its notAfter becomes the key's expiry, an expired one is refused"),
+    kid: z.string().optional().describe("with pem or certificate: the kid (default: the RFC 7638 thumbprint)"),
+    alg: z.string().optional().describe("with pem or certificate: restrict the key to this algorithm"),
+    not_before: timestamp.optional().describe("activation date: the keys are scheduled until then"),
+    retire_current: z.boolean().optional().describe("rotation: the client's current keys become retiring until the activation date plus the key rotation overlap"),
+  })
+  .meta({ id: "KeyMaterial" });
+
+export const RetireKeyBody = z
+  .object({
+    mode: z.enum(["scheduled", "now"]).describe("scheduled: accepted until `until`, then retired; now: refused at once (compromise), with a reason"),
+    until: timestamp.optional().describe("scheduled: the end of the retiring window (default: now plus the key rotation overlap)"),
+    reason: z.string().optional().describe("now: why (required)"),
+    confirm_recent_use: z.boolean().optional().describe("required when the key was used within the recent-use window; the 409 answer says when it was last used"),
+  })
+  .meta({ id: "RetireKey" });
+
+export const JwksUriBody = z.object({ jwks_uri: z.string().describe("https (http only for development clients); fetched and checked before it is saved") }).meta({ id: "JwksUriLink" });
+
+export const JwksFetch = z
+  .object({
+    at: timestamp,
+    uri: z.string(),
+    trigger: z.enum(["link", "background", "unknown_kid", "manual"]),
+    outcome: z.enum(["ok", "error"]),
+    http_status: z.number().int().nullable(),
+    error_code: z.string().nullable(),
+    error: z.string().nullable(),
+    key_count: z.number().int().nullable(),
+    added: z.array(z.string()),
+    removed: z.array(z.string()),
+    ignored: z.array(z.object({ kid: z.string().nullable(), reason: z.string() })),
+    duration_ms: z.number().int().nullable(),
+  })
+  .meta({ id: "JwksFetch" });
+
+export const JwksUriState = z
+  .object({
+    jwks_uri: z.string(),
+    health: z.enum(["healthy", "degraded", "failing"]).describe("healthy: the last fetch worked; degraded: it failed and the last good keys still serve; failing: they no longer do"),
+    fetched_at: timestamp.nullable(),
+    good_at: timestamp.nullable().describe("the last successful fetch"),
+    refresh_at: timestamp.nullable(),
+    consecutive_failures: z.number().int(),
+    last_error: z.string().nullable(),
+    fetches: z.array(JwksFetch).describe("recent fetches, newest first"),
+  })
+  .meta({ id: "JwksUriState" });
+
+export const JwksRefresh = z
+  .object({
+    outcome: z.enum(["ok", "error", "skipped"]),
+    key_count: z.number().int().optional(),
+    added: z.array(z.string()).optional(),
+    removed: z.array(z.string()).optional(),
+    error: z.string().optional(),
+    skipped_because: z.enum(["busy", "cooldown", "not_linked"]).optional(),
+  })
+  .meta({ id: "JwksRefresh" });
+
 export const KeyRegistration = z
   .object({
     data: z.array(ClientKey).describe("the keys added"),
     kids_assigned: z.array(z.string()).describe("kids Keyshift assigned (the key's RFC 7638 thumbprint) because the uploaded key had none"),
+    retiring: z.array(z.object({ kid: z.string(), until: timestamp })).describe("with retire_current: the keys now retiring, and until when they are accepted"),
   })
   .meta({ id: "KeyRegistration" });
 
@@ -116,10 +193,53 @@ export function clientKeyResource(key: ClientKeyView): z.infer<typeof ClientKey>
     status: key.status as z.infer<typeof ClientKey>["status"],
     not_before: iso(key.notBefore),
     expires_at: iso(key.expiresAt),
+    retiring_until: iso(key.retiringUntil),
+    retired_at: iso(key.retiredAt),
+    retire_reason: key.retireReason,
+    certificate: key.certificate && {
+      subject: key.certificate.subject,
+      issuer: key.certificate.issuer,
+      serial_number: key.certificate.serialNumber,
+      not_before: key.certificate.notBefore.toISOString(),
+      not_after: key.certificate.notAfter.toISOString(),
+      sha256_fingerprint: key.certificate.sha256Fingerprint,
+    },
+    shared_with: key.sharedWith.map((c) => c.clientId),
     created_at: key.createdAt.toISOString(),
     created_by: key.createdBy,
     last_used_at: iso(key.lastUsedAt),
     public_jwk: { ...key.publicJwk },
+  };
+}
+
+export function keyWithClientResource(key: KeyAcrossClients): z.infer<typeof KeyWithClient> {
+  return { ...clientKeyResource(key), client_id: key.client.clientId, client_name: key.client.name, environment: key.client.environment as z.infer<typeof KeyWithClient>["environment"] };
+}
+
+export function jwksUriResource(state: { uri: JwksUriView; fetches: JwksFetchView[] }): z.infer<typeof JwksUriState> {
+  const { uri, fetches } = state;
+  return {
+    jwks_uri: uri.uri,
+    health: uri.health,
+    fetched_at: iso(uri.fetchedAt),
+    good_at: iso(uri.goodAt),
+    refresh_at: iso(uri.refreshAt),
+    consecutive_failures: uri.failures,
+    last_error: uri.lastError,
+    fetches: fetches.map((f) => ({
+      at: f.at.toISOString(),
+      uri: f.uri,
+      trigger: f.trigger as z.infer<typeof JwksFetch>["trigger"],
+      outcome: f.outcome as z.infer<typeof JwksFetch>["outcome"],
+      http_status: f.httpStatus,
+      error_code: f.errorCode,
+      error: f.error,
+      key_count: f.keyCount,
+      added: f.added,
+      removed: f.removed,
+      ignored: f.ignored,
+      duration_ms: f.durationMs,
+    })),
   };
 }
 

@@ -4,19 +4,15 @@
 // endpoint's last step (lib/oauth/replay.ts), so checking an assertion here never consumes it.
 import crypto from "node:crypto";
 import type { JWK } from "jose";
+import { acceptsSignatures, keyStatusAt, type KeyDates } from "../keys/status";
 import { algorithmMismatch, usableForSignatures } from "./algorithms";
 import type { FailureReason } from "./reasons";
 
 export const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
-export type KeyStatus = "scheduled" | "active" | "retiring" | "retired";
-
-export type AssertionKey = {
+export type AssertionKey = KeyDates & {
   id: string;
   kid: string;
-  status: KeyStatus;
-  notBefore: Date | null;
-  expiresAt: Date | null;
   jwk: JWK;
 };
 
@@ -123,15 +119,14 @@ export function verifySignature(alg: string, jwk: JWK, assertion: string): Promi
   });
 }
 
-function seconds(value: number): string {
-  return `${Math.round(value)} s`;
+function keyStatusHint(key: AssertionKey, status: string): string {
+  if (status === "scheduled" && key.notBefore) return ` until ${key.notBefore.toISOString()}`;
+  if (status === "expired" && key.expiresAt) return ` since ${key.expiresAt.toISOString()}`;
+  return "";
 }
 
-function effectiveStatus(key: AssertionKey, now: Date): KeyStatus | "expired" {
-  if (key.status === "retired") return "retired";
-  if (key.expiresAt && key.expiresAt <= now) return "expired";
-  if (key.status === "scheduled" || (key.notBefore && key.notBefore > now)) return "scheduled";
-  return key.status;
+function seconds(value: number): string {
+  return `${Math.round(value)} s`;
 }
 
 /**
@@ -261,11 +256,11 @@ export async function checkAssertion(
   } else if (kid !== undefined) {
     const named = known.find((k) => k.kid === kid);
     const list = known.map((k) => `\`${k.kid}\``).join(", ");
-    const status = named && effectiveStatus(named, ctx.now);
+    const status = named && keyStatusAt(named, ctx.now);
     if (!named) {
       if (fail("key", "kid_unknown", `kid \`${kid}\` is not among this client's keys; its keys are ${list}.`)) return done();
-    } else if (status !== "active" && status !== "retiring") {
-      if (fail("key", "key_not_active", `The key \`${kid}\` is ${status}; only active and retiring keys are accepted.`)) return done();
+    } else if (!acceptsSignatures(status!)) {
+      if (fail("key", "key_not_active", `The key \`${kid}\` is ${status}${keyStatusHint(named, status!)}; only active and retiring keys are accepted.`)) return done();
     } else {
       const mismatch = alg ? algorithmMismatch(alg, named.jwk) : "the header has no alg";
       if (mismatch) {
@@ -277,8 +272,7 @@ export async function checkAssertion(
     }
   } else {
     const candidates = known.filter((k) => {
-      const status = effectiveStatus(k, ctx.now);
-      return (status === "active" || status === "retiring") && alg && !algorithmMismatch(alg, k.jwk);
+      return acceptsSignatures(keyStatusAt(k, ctx.now)) && alg && !algorithmMismatch(alg, k.jwk);
     });
     if (candidates.length === 1) {
       key = candidates[0];

@@ -5,9 +5,10 @@ import type { JWK } from "jose";
 import { issuer } from "../config";
 import { spaceSeparated } from "../clients/schema";
 import { db, writeEpochOf, type Prisma } from "../db";
+import { jwksHealth, refreshJwks } from "../keys/jwks-uri";
 import { matchSecret } from "../secrets/material";
 import { secretStatus } from "../secrets/status";
-import { ASSERTION_TYPE, checkAssertion, peekAssertion, type AssertionKey, type AudienceForm, type KeyStatus } from "./assertion";
+import { ASSERTION_TYPE, checkAssertion, peekAssertion, type AssertionKey, type AudienceForm } from "./assertion";
 import type { AuthMethod } from "./events";
 import { endpointPolicy, tokenEndpointUrl } from "./policy";
 import type { FailureReason } from "./reasons";
@@ -39,6 +40,10 @@ const clientSelect = {
   resources: true,
   introspection: true,
   audienceCompat: true,
+  keySource: true,
+  jwksGoodAt: true,
+  jwksFailures: true,
+  jwksRefreshAt: true,
 } as const;
 
 
@@ -175,7 +180,13 @@ export async function authenticateClient(credentials: Credentials, now: Date): P
     return { ok: true, client: authenticated, secretId: secret.id, usedBasicHeader, ...evidence };
   }
 
-  const [keys, policy] = await Promise.all([cached(clientKeys, client.id, () => assertionKeys(client.id)), endpointPolicy(now.getTime())]);
+  const [cachedKeys, policy] = await Promise.all([cached(clientKeys, client.id, () => assertionKeys(client.id)), endpointPolicy(now.getTime())]);
+  let keys = cachedKeys;
+  if (client.keySource === "jwks_uri") {
+    const source = await jwksUriKeys(client, keys, evidence.kid, policy.jwksMaxStalenessHours, now);
+    if ("reason" in source) return failure(source.reason);
+    keys = source.keys;
+  }
   const checked = await checkAssertion(
     assertion!,
     { clientId: client.clientId, issuer: issuer(), tokenEndpoint: tokenEndpointUrl(), audienceCompat: client.audienceCompat, keys, policy, now },
@@ -189,6 +200,35 @@ export async function authenticateClient(credentials: Credentials, now: Date): P
 }
 
 /**
+ * The keys of a client linked to a jwks_uri: the stored copy of its document, refreshed when an
+ * assertion names a kid the copy lacks (one fetch at a time per client, with a cooldown, so a caller
+ * cannot make Keyshift hammer the uri) and, in the background, when the copy is due. While the uri
+ * fails the last good copy serves, up to the maximum staleness.
+ */
+async function jwksUriKeys(
+  client: ClientRow,
+  keys: AssertionKey[],
+  kid: string | null,
+  maxStalenessHours: number,
+  now: Date,
+): Promise<{ keys: AssertionKey[] } | { reason: FailureReason }> {
+  if (client.jwksRefreshAt && client.jwksRefreshAt <= now) void refreshJwks(client.id, "background").catch(() => undefined);
+  if (kid !== null && !keys.some((k) => k.kid === kid)) {
+    const outcome = await refreshJwks(client.id, "unknown_kid");
+    if (outcome.status === "ok") {
+      keys = await assertionKeys(client.id);
+      clientKeys.delete(client.id);
+      clientRows.delete(client.clientId);
+      return { keys };
+    }
+  }
+  const health = jwksHealth(client, now, maxStalenessHours);
+  if (!client.jwksGoodAt) return { reason: "jwks_uri_unavailable" };
+  if (health === "failing") return { reason: "jwks_uri_stale" };
+  return { keys };
+}
+
+/**
  * The client's registered keys in the shape the assertion rules read, retired ones included so a
  * request signed with one is refused as "retired" rather than "unknown kid". The jwks_uri source (keys
  * issue) plugs in here, refreshing its copy when an assertion names a kid it does not hold.
@@ -196,7 +236,7 @@ export async function authenticateClient(credentials: Credentials, now: Date): P
 export async function assertionKeys(clientDbId: string): Promise<AssertionKey[]> {
   const rows = await db().clientKey.findMany({
     where: { clientId: clientDbId },
-    select: { id: true, kid: true, status: true, notBefore: true, expiresAt: true, publicJwk: true },
+    select: { id: true, kid: true, status: true, notBefore: true, expiresAt: true, retiringUntil: true, publicJwk: true },
   });
-  return rows.map((r) => ({ id: r.id, kid: r.kid, status: r.status as KeyStatus, notBefore: r.notBefore, expiresAt: r.expiresAt, jwk: JSON.parse(r.publicJwk) as JWK }));
+  return rows.map(({ publicJwk, ...r }) => ({ ...r, jwk: JSON.parse(publicJwk) as JWK }));
 }

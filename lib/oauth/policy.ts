@@ -8,6 +8,8 @@ import type { AssertionPolicy } from "./assertion";
 export type EndpointPolicy = AssertionPolicy & {
   tokenLifetimeSeconds: number;
   defaultAudience: string;
+  /** how long a failing jwks_uri's last good key set keeps working */
+  jwksMaxStalenessHours: number;
 };
 
 export const POLICY_CACHE_MS = 5_000;
@@ -21,6 +23,7 @@ export function endpointPolicy(now = Date.now()): Promise<EndpointPolicy> {
     clockSkewSeconds: s["assertion.clockSkewSeconds"],
     tokenLifetimeSeconds: s["token.lifetimeSeconds"],
     defaultAudience: s["token.defaultAudience"] || issuer(),
+    jwksMaxStalenessHours: s["jwks.maxStalenessHours"],
   }));
   cached = { at: now, value };
   value.catch(() => (cached = undefined));

@@ -30,6 +30,17 @@ const secondsBetween = (min: number, max: number) =>
       .max(max, `At most ${max} seconds`),
   );
 
+/** A whole number of hours within bounds. */
+const hoursBetween = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : Number(v)) : v),
+    z
+      .number({ error: "Enter a whole number of hours" })
+      .int("Enter a whole number of hours")
+      .min(min, `At least ${min} hour${min === 1 ? "" : "s"}`)
+      .max(max, `At most ${max} hours`),
+  );
+
 /** An absolute URI without a fragment (RFC 8707 resource indicator), or empty. */
 const audienceUri = z
   .string()
@@ -67,6 +78,30 @@ export const SETTINGS = {
     help: "Tolerance for clients' clocks when checking an assertion's exp, iat and nbf.",
     schema: secondsBetween(0, 120),
     default: 30,
+  },
+  "keys.rotationOverlapDays": {
+    label: "Key rotation overlap (days)",
+    help: "When a new key replaces the current ones, the old keys stay accepted (retiring) this long after the new key becomes active.",
+    schema: days(0, 90),
+    default: 7,
+  },
+  "keys.recentUseDays": {
+    label: "Recent key use (days)",
+    help: "Retiring a key used within this many days asks for an explicit confirmation, since a client may still sign with it.",
+    schema: days(1, 365),
+    default: 7,
+  },
+  "keys.expiringSoonDays": {
+    label: "Keys expiring soon (days)",
+    help: "Keys and certificates expiring within this many days are listed on the keys page.",
+    schema: days(1, 365),
+    default: 30,
+  },
+  "jwks.maxStalenessHours": {
+    label: "jwks_uri maximum staleness (hours)",
+    help: "While a client's jwks_uri fails, its last good key set keeps working this long after the last successful fetch; then authentication fails (jwks_uri_stale).",
+    schema: hoursBetween(1, 720),
+    default: 24,
   },
   "token.lifetimeSeconds": {
     label: "Access token lifetime (seconds)",

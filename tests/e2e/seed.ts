@@ -42,7 +42,7 @@ async function seedInteropClients(teamId: string): Promise<void> {
   const { db } = await import("../../lib/db");
   const { SYSTEM } = await import("../../lib/auth/actor");
   const { createClient } = await import("../../lib/clients/commands");
-  const { registerJwks } = await import("../../lib/keys/inline");
+  const { addKeys } = await import("../../lib/keys/lifecycle");
 
   const base = { environment: "staging", contactEmail: "interop@e2e.test", grantTypes: ["client_credentials"], scopes: "read", ownerTeamId: teamId };
   const basic = await createClient(SYSTEM, { ...base, clientId: "interop-secret-basic", name: "Interop secret basic", authMethod: "client_secret_basic" });
@@ -55,7 +55,7 @@ async function seedInteropClients(teamId: string): Promise<void> {
       return { alg, kid, publicJwk: { ...(await exportJWK(pair.publicKey)), kid, alg }, privateJwk: { ...(await exportJWK(pair.privateKey)), kid, alg } };
     }),
   );
-  await registerJwks(SYSTEM, jwt.id, JSON.stringify({ keys: keys.map((k) => k.publicJwk) }));
+  await addKeys(SYSTEM, jwt.id, { kind: "jwks", text: JSON.stringify({ keys: keys.map((k) => k.publicJwk) }) });
   // Switching a client to accept private_key_jwt is the migration issue's audited step; until it
   // exists, the seed sets the accepted methods on the row directly (as the integration fixtures do).
   await db().client.update({ where: { id: jwt.id }, data: { authMethod: "private_key_jwt", acceptedMethods: "private_key_jwt" } });

@@ -6,7 +6,7 @@ import { SYSTEM } from "@/lib/auth/actor";
 import { createClient, deleteClient } from "@/lib/clients/commands";
 import { jwkThumbprint } from "@/lib/crypto/jwk";
 import { db, disconnect } from "@/lib/db";
-import { registerJwks } from "@/lib/keys/inline";
+import { addKeys } from "@/lib/keys/lifecycle";
 import { keyTypeLabel, listClientKeys } from "@/lib/keys/queries";
 import { auditCount, clientInput, lastAudit, makeCast, rejection, resetDatabase, type Cast } from "./helpers";
 
@@ -31,10 +31,10 @@ const keyState = async (clientDbId: string) => ({
   audit: await auditCount(),
 });
 
-describe("registerJwks", () => {
+describe("addKeys: a JWKS", () => {
   it("adds every key of the document, audits them, and lists them with type, size and who added them", async () => {
     const id = await newClient();
-    await registerJwks(cast.operatorOwner, id, jwks({ ...ecPublic, kid: "ec-1", alg: "ES256" }, { ...rsaPublic, kid: "rsa-1" }, { ...edPublic, kid: "ed-1" }));
+    await addKeys(cast.operatorOwner, id, { kind: "jwks", text: jwks({ ...ecPublic, kid: "ec-1", alg: "ES256" }, { ...rsaPublic, kid: "rsa-1" }, { ...edPublic, kid: "ed-1" }) });
     const entry = await lastAudit();
     expect(entry).toMatchObject({ action: "client_key.add", actorId: cast.operatorOwner.id });
     expect((entry.details.keys as { kid: string }[]).map((k) => k.kid)).toEqual(["ec-1", "rsa-1", "ed-1"]);
@@ -54,7 +54,9 @@ describe("registerJwks", () => {
 
   it("names a key without kid by its RFC 7638 thumbprint and says so", async () => {
     const id = await newClient();
-    const [key] = await registerJwks(cast.admin, id, jwks(ecPublic));
+    const {
+      keys: [key],
+    } = await addKeys(cast.admin, id, { kind: "jwks", text: jwks(ecPublic) });
     expect(key).toMatchObject({ kid: jwkThumbprint(ecPublic as never), kidAssigned: true });
     expect((await lastAudit()).details.keys).toEqual([expect.objectContaining({ kid: key.kid, kidAssigned: true })]);
     expect((await listClientKeys(cast.admin, id))[0].kid).toBe(key.thumbprint);
@@ -63,7 +65,7 @@ describe("registerJwks", () => {
   it("refuses a private key with the compromise warning and stores nothing", async () => {
     const id = await newClient();
     const before = await keyState(id);
-    const error = await rejection(registerJwks(cast.operatorOwner, id, jwks({ ...edPublic, kid: "fine" }, { ...ecPrivate, kid: "leaked" })), "invalid");
+    const error = await rejection(addKeys(cast.operatorOwner, id, { kind: "jwks", text: jwks({ ...edPublic, kid: "fine" }, { ...ecPrivate, kid: "leaked" }) }), "invalid");
     expect(error.message).toMatch(/PRIVATE key.*Nothing was saved.*compromised/);
     expect(error.message).not.toContain(String(ecPrivate.d));
     expect(error.fields).toEqual({ jwks: "Contains a private key" });
@@ -72,9 +74,9 @@ describe("registerJwks", () => {
 
   it("refuses a kid the client already has, adding none of the document", async () => {
     const id = await newClient();
-    await registerJwks(cast.operatorOwner, id, jwks({ ...ecPublic, kid: "k1" }));
+    await addKeys(cast.operatorOwner, id, { kind: "jwks", text: jwks({ ...ecPublic, kid: "k1" }) });
     const before = await keyState(id);
-    await rejection(registerJwks(cast.operatorOwner, id, jwks({ ...edPublic, kid: "k2" }, { ...rsaPublic, kid: "k1" })), "conflict");
+    await rejection(addKeys(cast.operatorOwner, id, { kind: "jwks", text: jwks({ ...edPublic, kid: "k2" }, { ...rsaPublic, kid: "k1" }) }), "conflict");
     expect(await keyState(id)).toEqual(before);
   });
 
@@ -88,7 +90,7 @@ describe("registerJwks", () => {
       const before = await keyState(id);
       // even a document with a private key: the caller learns nothing about it before the permission check
       for (const text of [jwks({ ...ecPublic, kid: "k" }), jwks(ecPrivate)]) {
-        const error = await rejection(registerJwks(cast[who], id, text), "forbidden");
+        const error = await rejection(addKeys(cast[who], id, { kind: "jwks", text }), "forbidden");
         expect(error.message).toBe(message);
       }
       expect(await keyState(id)).toEqual(before);

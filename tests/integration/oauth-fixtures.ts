@@ -1,11 +1,11 @@
 // Clients, keys and requests for the token endpoint tests. Keys are registered through the inline JWKS
-// path (lib/keys/inline.ts). Switching a client to accept private_key_jwt is the migration issue's
+// path (lib/keys/lifecycle.ts). Switching a client to accept private_key_jwt is the migration issue's
 // audited step; until it exists, fixtures set the accepted methods on the row directly.
 import crypto from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import { createClient } from "@/lib/clients/commands";
 import { db } from "@/lib/db";
-import { registerJwks } from "@/lib/keys/inline";
+import { addKeys } from "@/lib/keys/lifecycle";
 import { flushAuthEvents } from "@/lib/oauth/events";
 import { handleTokenRequest, type OAuthResponse } from "@/lib/oauth/endpoint";
 import { ASSERTION_TYPE } from "@/lib/oauth/assertion";
@@ -27,7 +27,7 @@ export async function secretClient(actor: UserActor, teamId: string, overrides: 
 /** A client that accepts only private_key_jwt, with the given keys registered. */
 export async function jwtClient(actor: UserActor, teamId: string, keys: TestKey[], overrides: Record<string, unknown> = {}) {
   const created = await createClient(actor, clientInput(teamId, { clientId: uniq("jwt"), ...overrides }));
-  if (keys.length) await registerJwks(actor, created.id, JSON.stringify({ keys: keys.map((k) => k.publicJwk) }));
+  if (keys.length) await addKeys(actor, created.id, { kind: "jwks", text: JSON.stringify({ keys: keys.map((k) => k.publicJwk) }) });
   await db().client.update({ where: { id: created.id }, data: { authMethod: "private_key_jwt", acceptedMethods: "private_key_jwt" } });
   return { id: created.id, clientId: created.clientId };
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYSTEM, type UserActor } from "@/lib/auth/actor";
 import { createClient, deleteClient, setClientEnabled, updateClient } from "@/lib/clients/commands";
 import { disconnect, db } from "@/lib/db";
-import { registerJwks } from "@/lib/keys/inline";
+import { addKeys } from "@/lib/keys/lifecycle";
 import { rotateServerKeys } from "@/lib/oauth/server-keys";
 import { issueSecret, revokeSecret, rotateSecret } from "@/lib/secrets/commands";
 import { updateSettings } from "@/lib/settings";
@@ -97,10 +97,10 @@ const COMMANDS: Command[] = [
     state: (ctx) => clientState(ctx.id),
   },
   {
-    name: "registerJwks",
+    name: "addKeys",
     allowed: OWNERS,
     setup: clientOfTeamA,
-    run: (actor, ctx) => registerJwks(actor, ctx.id, publicJwks()),
+    run: (actor, ctx) => addKeys(actor, ctx.id, { kind: "jwks", text: publicJwks() }),
     state: (ctx) => clientState(ctx.id),
   },
   {

@@ -3,7 +3,6 @@
 // domain function, which checks the permission against the client's owner team.
 import { revalidatePath } from "next/cache";
 import { createClient, deleteClient, setClientEnabled, updateClient } from "@/lib/clients/commands";
-import { registerJwks } from "@/lib/keys/inline";
 import { issueSecret, revokeSecret, rotateSecret } from "@/lib/secrets/commands";
 import { formObject, runAction, type ActionResult } from "../../_lib/actions";
 
@@ -58,21 +57,6 @@ export async function rotateSecretAction(clientDbId: string): Promise<ActionResu
 
 export async function revokeSecretAction(clientDbId: string, secretId: string): Promise<ActionResult> {
   const result = await runAction((actor) => revokeSecret(actor, clientDbId, secretId), "Secret revoked.");
-  if (result.ok) revalidatePath(`/clients/${clientDbId}`);
-  return result;
-}
-
-export type RegisteredKeys = { keys: { kid: string; thumbprint: string; kidAssigned: boolean }[] };
-
-export async function registerJwksAction(clientDbId: string, _prev: unknown, formData: FormData): Promise<ActionResult<RegisteredKeys>> {
-  const text = formData.get("jwks");
-  const result = await runAction(
-    async (actor) => {
-      const keys = await registerJwks(actor, clientDbId, typeof text === "string" ? text : "");
-      return { keys: keys.map((k) => ({ kid: k.kid, thumbprint: k.thumbprint, kidAssigned: k.kidAssigned })) };
-    },
-    (data) => (data.keys.length === 1 ? `Registered key ${data.keys[0].kid}.` : `Registered ${data.keys.length} keys.`),
-  );
   if (result.ok) revalidatePath(`/clients/${clientDbId}`);
   return result;
 }

@@ -17,7 +17,7 @@ import { ACTIVITY_WINDOW_DAYS, clientAuthActivity } from "@/lib/oauth/queries";
 import { getSettings } from "@/lib/settings";
 import { ageInDays, secretStatus } from "@/lib/secrets/status";
 import { orNotFound, requirePageActor } from "../../../_lib/session";
-import { registerJwksAction } from "../actions";
+import { addKeysAction } from "../key-actions";
 
 export const metadata: Metadata = { title: "Client" };
 
@@ -121,7 +121,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
         </Card>
       </div>
       <Card title="Keys" className="mt-6" id="keys">
-        <KeysPanel keys={keyRows} canManage={canManageKeys} fromJwksUri={client.keySource === "jwks_uri"} action={registerJwksAction.bind(null, client.id)} />
+        <KeysPanel keys={keyRows} canManage={canManageKeys} fromJwksUri={client.keySource === "jwks_uri"} action={addKeysAction.bind(null, client.id)} />
       </Card>
       <Card title="Authentication activity" className="mt-6" id="activity">
         <AuthActivityPanel activity={activity} windowDays={ACTIVITY_WINDOW_DAYS} issuer={issuer()} audienceCompat={client.audienceCompat} />
