@@ -8,7 +8,7 @@ export const METHOD_LABELS: Record<string, string> = {
 
 export const ENV_TONES: Record<string, Tone> = { production: "red", staging: "amber", development: "gray" };
 
-export const KEY_STATUS_TONES: Record<string, Tone> = { scheduled: "blue", active: "green", retiring: "amber", retired: "gray" };
+export const KEY_STATUS_TONES: Record<string, Tone> = { scheduled: "blue", active: "green", retiring: "amber", retired: "gray", expired: "red" };
 
 export const SECRET_STATUS_TONES: Record<string, Tone> = { active: "green", rotating: "amber", expired: "gray", revoked: "gray" };
 

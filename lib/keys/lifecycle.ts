@@ -79,8 +79,16 @@ export async function addKeys(actor: Actor, clientDbId: string, material: KeyMat
     const existing = await tx.clientKey.findMany({ where: { clientId: client.id }, select: { id: true, kid: true, thumbprint: true, status: true, notBefore: true, expiresAt: true, retiringUntil: true } });
     const taken = keys.filter((k) => existing.some((e) => e.kid === k.kid));
     if (taken.length) throw conflict(`The client already has a key with kid ${taken.map((k) => JSON.stringify(k.kid)).join(", ")}; kids stay unique, even for retired keys. Give the new key another kid.`, { [material.kind]: "Duplicate kid" });
-    const same = keys.filter((k) => existing.some((e) => e.thumbprint === k.thumbprint));
-    if (same.length) throw conflict(`The key ${JSON.stringify(same[0].kid)} is already registered for this client under another kid.`, { [material.kind]: "Key already registered" });
+    const same = keys.map((k) => ({ key: k, old: existing.find((e) => e.thumbprint === k.thumbprint) })).find((m) => m.old);
+    if (same?.old) {
+      const retired = keyStatusAt(same.old, now) === "retired";
+      throw conflict(
+        retired
+          ? `This key was registered before as ${JSON.stringify(same.old.kid)} and is retired; a retired key never comes back. Generate a new key pair.`
+          : `This key is already registered for this client as ${JSON.stringify(same.old.kid)}.`,
+        { [material.kind]: retired ? "A retired key" : "Key already registered" },
+      );
+    }
 
     await insertKeys(tx, actor, client.id, keys, notBefore, now);
     const retiring: { kid: string; until: Date }[] = [];

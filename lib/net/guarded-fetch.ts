@@ -84,7 +84,7 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
       const location = response.headers.location;
       if (REDIRECT_STATUSES.has(status) && location !== undefined) {
         response.destroy();
-        if (redirects === maxRedirects) throw new GuardedFetchError("too_many_redirects", `${url} redirects more than ${maxRedirects} times.`);
+        if (redirects >= maxRedirects) throw new GuardedFetchError("too_many_redirects", `${url} redirects more than ${maxRedirects} times.`);
         target = redirectTarget(target, location, options.allowHttp);
         continue;
       }
@@ -124,10 +124,11 @@ export function redirectTarget(from: URL, location: string, allowHttp: boolean):
 
 function open(url: URL, fetch: Fetch, refusal: "address_refused" | "redirect_refused"): Promise<Opened> {
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const subject = refusal === "redirect_refused" ? `The redirect target ${host}` : host;
   // an IP literal is never looked up, so it is checked here; node:net calls lookup only for names
   if (isIP(host)) {
     const verdict = checkAddress(host, fetch.allow);
-    if (!verdict.allowed) throw new GuardedFetchError(refusal, `${host} is ${verdict.reason}.`);
+    if (!verdict.allowed) throw new GuardedFetchError(refusal, `${subject} is ${verdict.reason}.`);
   }
   const client = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
@@ -139,7 +140,7 @@ function open(url: URL, fetch: Fetch, refusal: "address_refused" | "redirect_ref
         method: "GET",
         headers: fetch.headers,
         agent: false, // a pooled socket would skip the lookup, and so the check
-        lookup: checkedLookup(fetch.allow, refusal),
+        lookup: checkedLookup(fetch.allow, refusal, subject),
         signal: fetch.signal,
       },
       (response) => resolve({ response, address: response.socket.remoteAddress ?? host }),
@@ -152,7 +153,7 @@ function open(url: URL, fetch: Fetch, refusal: "address_refused" | "redirect_ref
 // Refuses the whole host if any address is refused (a rebinding or mixed answer must not win by
 // ordering), then hands node:net the very addresses checked. Node 20 asks for all of them when it
 // tries both families (autoSelectFamily), for one otherwise.
-function checkedLookup(allow: AllowList, refusal: FetchFailure): LookupFunction {
+function checkedLookup(allow: AllowList, refusal: FetchFailure, subject: string): LookupFunction {
   return (hostname, options, callback) => {
     dns.lookup(hostname, { all: true, family: options.family, hints: options.hints }, (error, addresses) => {
       if (error || addresses.length === 0) {
@@ -160,7 +161,7 @@ function checkedLookup(allow: AllowList, refusal: FetchFailure): LookupFunction 
       }
       for (const { address } of addresses) {
         const verdict = checkAddress(address, allow);
-        if (!verdict.allowed) return callback(new GuardedFetchError(refusal, `${hostname} resolves to ${address}, ${verdict.reason}.`), "", 0);
+        if (!verdict.allowed) return callback(new GuardedFetchError(refusal, `${subject} resolves to ${address}, ${verdict.reason}.`), "", 0);
       }
       if (options.all) callback(null, addresses);
       else callback(null, addresses[0].address, addresses[0].family);
@@ -217,7 +218,7 @@ function failure(error: unknown, url: URL, fetch: Fetch): GuardedFetchError {
   if (error instanceof GuardedFetchError) return error;
   if (fetch.signal.aborted) return new GuardedFetchError("timeout", `${url.host} did not answer within ${fetch.timeoutMs} ms.`);
   const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-  if (/CERT|TLS|SSL|SIGNATURE/.test(code)) return new GuardedFetchError("tls_failed", `TLS with ${url.host} failed (${code}).`);
+  if (/CERT|TLS|SSL|SIGNATURE/.test(code) || (url.protocol === "https:" && code === "EPROTO")) return new GuardedFetchError("tls_failed", `TLS with ${url.host} failed (${code}).`);
   return new GuardedFetchError("connection_failed", `Could not connect to ${url.host} (${code}).`);
 }
 

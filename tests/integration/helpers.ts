@@ -23,6 +23,7 @@ export async function resetDatabase(): Promise<void> {
   await c.authEvent.deleteMany();
   await c.usedAssertion.deleteMany();
   await c.serverKey.deleteMany();
+  await c.jwksFetch.deleteMany();
   await c.clientKey.deleteMany();
   await c.signInAttempt.deleteMany();
   await c.setting.deleteMany();

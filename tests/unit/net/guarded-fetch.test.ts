@@ -273,10 +273,10 @@ describe("fetchJson: redirects", () => {
     };
 
   const refusedTargets = [
-    { location: "http://10.0.0.1/", message: "10.0.0.1 is a private address." },
-    { location: "http://169.254.169.254/latest/meta-data/", message: "169.254.169.254 is a cloud metadata address." },
-    { location: "http://[::ffff:a9fe:a9fe]/latest/meta-data/", message: "::ffff:a9fe:a9fe is a cloud metadata address (IPv4-mapped 169.254.169.254)." },
-    { location: "http://[fd00:ec2::254]/latest/meta-data/", message: "fd00:ec2::254 is a cloud metadata address." },
+    { location: "http://10.0.0.1/", message: "The redirect target 10.0.0.1 is a private address." },
+    { location: "http://169.254.169.254/latest/meta-data/", message: "The redirect target 169.254.169.254 is a cloud metadata address." },
+    { location: "http://[::ffff:a9fe:a9fe]/latest/meta-data/", message: "The redirect target ::ffff:a9fe:a9fe is a cloud metadata address (IPv4-mapped 169.254.169.254)." },
+    { location: "http://[fd00:ec2::254]/latest/meta-data/", message: "The redirect target fd00:ec2::254 is a cloud metadata address." },
   ];
 
   it.each(refusedTargets)("refuses a redirect to $location with redirect_refused and never opens it", async ({ location, message }) => {
@@ -291,7 +291,7 @@ describe("fetchJson: redirects", () => {
     const { url } = await serve(redirectTo("http://internal.test/keys"));
     stubLookup(() => [{ address: "10.0.0.7", family: 4 }]);
     const error = await failure(fetchJson(url, { allowHttp: true, allow: local }));
-    expect(error).toMatchObject({ code: "redirect_refused", message: "internal.test resolves to 10.0.0.7, a private address." });
+    expect(error).toMatchObject({ code: "redirect_refused", message: "The redirect target internal.test resolves to 10.0.0.7, a private address." });
   });
 
   it("refuses a redirect to a URL with credentials", async () => {

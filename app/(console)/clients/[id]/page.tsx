@@ -4,6 +4,7 @@ import { AuditTable } from "@/components/audit/audit-table";
 import { AuthActivityPanel } from "@/components/clients/auth-activity";
 import { ClientStatusActions } from "@/components/clients/client-status-actions";
 import { KeysPanel } from "@/components/clients/keys-panel";
+import { jwksUriData, keyRow } from "@/components/keys/rows";
 import { ENV_TONES, METHOD_LABELS } from "@/components/clients/labels";
 import { SecretsPanel } from "@/components/clients/secrets-panel";
 import { Badge, ButtonLink, Card, PageHeader, formatDate } from "@/components/ui";
@@ -12,12 +13,12 @@ import { recentAuditFor } from "@/lib/audit/query";
 import { getClient } from "@/lib/clients/queries";
 import { SECRET_METHODS, spaceSeparated, type AuthMethod } from "@/lib/clients/schema";
 import { issuer } from "@/lib/config";
-import { keyTypeLabel, listClientKeys } from "@/lib/keys/queries";
+import { clientJwksUri, listClientKeys } from "@/lib/keys/queries";
+import { ASSERTION_ALGORITHMS } from "@/lib/oauth/algorithms";
 import { ACTIVITY_WINDOW_DAYS, clientAuthActivity } from "@/lib/oauth/queries";
 import { getSettings } from "@/lib/settings";
 import { ageInDays, secretStatus } from "@/lib/secrets/status";
 import { orNotFound, requirePageActor } from "../../../_lib/session";
-import { addKeysAction } from "../key-actions";
 
 export const metadata: Metadata = { title: "Client" };
 
@@ -34,10 +35,11 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
   const actor = await requirePageActor("client.read");
   const { id } = await params;
   const client = await orNotFound(getClient(actor, id));
-  const [audit, settings, keys, activity] = await Promise.all([
+  const [audit, settings, keys, jwksUri, activity] = await Promise.all([
     recentAuditFor(actor, "client", client.clientId),
     getSettings(),
     listClientKeys(actor, client.id),
+    client.keySource === "jwks_uri" ? clientJwksUri(actor, client.id) : null,
     clientAuthActivity(actor, client.id),
   ]);
   const canChange = can(actor, "client.update", { teamId: client.ownerTeam.id });
@@ -56,18 +58,8 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
     lastUsedAt: s.lastUsedAt?.toISOString() ?? null,
   }));
   const validSecrets = secrets.filter((s) => s.status === "active" || s.status === "rotating").length;
-  const keyRows = keys.map((k) => ({
-    id: k.id,
-    kid: k.kid,
-    type: keyTypeLabel(k),
-    alg: k.alg,
-    thumbprint: k.thumbprint,
-    source: k.source,
-    status: k.status,
-    createdAt: k.createdAt.toISOString(),
-    createdBy: k.createdBy,
-    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-  }));
+  const recentUseMs = settings["keys.recentUseDays"] * 86_400_000;
+  const keyRows = keys.map((k) => keyRow(k, now, recentUseMs));
   const resources = spaceSeparated(client.resources);
 
   return (
@@ -121,7 +113,15 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
         </Card>
       </div>
       <Card title="Keys" className="mt-6" id="keys">
-        <KeysPanel keys={keyRows} canManage={canManageKeys} fromJwksUri={client.keySource === "jwks_uri"} action={addKeysAction.bind(null, client.id)} />
+        <KeysPanel
+          clientDbId={client.id}
+          keys={keyRows}
+          canManage={canManageKeys}
+          jwksUri={jwksUri && jwksUriData(jwksUri)}
+          overlapDays={settings["keys.rotationOverlapDays"]}
+          recentUseDays={settings["keys.recentUseDays"]}
+          algorithms={ASSERTION_ALGORITHMS}
+        />
       </Card>
       <Card title="Authentication activity" className="mt-6" id="activity">
         <AuthActivityPanel activity={activity} windowDays={ACTIVITY_WINDOW_DAYS} issuer={issuer()} audienceCompat={client.audienceCompat} />
