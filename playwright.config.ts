@@ -60,7 +60,7 @@ export default defineConfig({
       timeout: 120_000,
       reuseExistingServer: false,
       stdout: "pipe",
-      env: E2E.serverEnv,
+      env: { ...E2E.serverEnv, KEYSHIFT_FETCH_ALLOW: "127.0.0.1" }, // keys.spec.ts serves a jwks_uri on loopback
     },
     {
       command: "npm run token-server",

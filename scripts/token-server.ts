@@ -7,6 +7,7 @@ import http from "node:http";
 import os from "node:os";
 import { issuer } from "../lib/config";
 import { disconnect, useWriteAheadLog } from "../lib/db";
+import { startJwksRefresher } from "../lib/keys/refresher";
 import { log, logUnexpected } from "../lib/log";
 import { addressFrom } from "../lib/net/address";
 import { authorizationServerMetadata, handleIntrospectionRequest, handleTokenRequest, jwksResponse, type OAuthResponse } from "../lib/oauth/endpoint";
@@ -101,7 +102,10 @@ async function main(): Promise<void> {
   server.listen(port, () => {
     if (cluster.isPrimary) log.info({ port, issuer: issuer() }, "token server listening");
   });
+  // each worker runs the jwks_uri refresher too: leases keep it to one fetch per client across all of them
+  const stopRefresher = startJwksRefresher();
   const stop = () => {
+    stopRefresher();
     server.close();
     // events still in memory are written before the process ends
     void flushAuthEvents()

@@ -9,6 +9,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const nav = [
     { href: "/", label: "Overview" },
     { href: "/clients", label: "Clients" },
+    { href: "/keys", label: "Keys" },
     { href: "/audit", label: "Audit trail" },
     { href: "/users", label: "Users" },
     { href: "/teams", label: "Teams" },

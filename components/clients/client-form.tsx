@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useState } from "react";
 import { Button, Field, inputClass } from "@/components/ui";
 import { FormMessage } from "@/components/forms/form-message";
 import { useFormAction } from "@/components/forms/use-form-action";
@@ -33,7 +34,21 @@ type Props = {
 
 export function ClientForm({ mode, teams, values, action, cancelHref }: Props) {
   const { state, pending, onSubmit, fields } = useFormAction(action);
+  const [method, setMethod] = useState("client_secret_basic");
   const created = mode === "create" && state?.ok ? (state.data as RevealedSecret) : null;
+  if (created && !created.secret) {
+    return (
+      <div className="space-y-4">
+        <FormMessage state={state} />
+        <p className="text-sm">
+          Client <code>{created.clientId}</code> is registered with private_key_jwt: it authenticates with its own key, and no secret exists.
+        </p>
+        <Link href={`/clients/${created.clientDbId}`} className="inline-block text-sm font-medium">
+          Go to the client →
+        </Link>
+      </div>
+    );
+  }
   if (created) {
     return (
       <div className="space-y-4">
@@ -80,12 +95,43 @@ export function ClientForm({ mode, teams, values, action, cancelHref }: Props) {
         <input id="contactEmail" name="contactEmail" type="email" defaultValue={values?.contactEmail} className={inputClass} {...err("contactEmail")} />
       </Field>
       {mode === "create" && (
-        <Field label="Authentication method" name="authMethod" error={fields.authMethod} hint="Clients start with a secret; the migration to private_key_jwt follows once keys are registered.">
-          <select id="authMethod" name="authMethod" defaultValue="client_secret_basic" className={inputClass} {...err("authMethod")}>
+        <Field
+          label="Authentication method"
+          name="authMethod"
+          error={fields.authMethod}
+          hint="An existing client starts with a secret and migrates later; a new one can use private_key_jwt from the start, with its public keys."
+        >
+          <select id="authMethod" name="authMethod" value={method} onChange={(e) => setMethod(e.target.value)} className={inputClass} {...err("authMethod")}>
             <option value="client_secret_basic">{METHOD_LABELS.client_secret_basic}</option>
             <option value="client_secret_post">{METHOD_LABELS.client_secret_post}</option>
+            <option value="private_key_jwt">{METHOD_LABELS.private_key_jwt}</option>
           </select>
         </Field>
+      )}
+      {mode === "create" && method === "private_key_jwt" && (
+        <fieldset className="space-y-3 rounded-md border border-slate-200 p-4 md:col-span-2">
+          <legend className="px-1 text-sm font-medium text-slate-800">Public keys</legend>
+          <Field
+            label="JWKS, PEM public key or certificate"
+            name="keys"
+            error={fields.jwks ?? fields.pem}
+            hint="Paste the client's public key material. Never paste a private key."
+          >
+            <textarea
+              id="keys"
+              name="keys"
+              rows={5}
+              spellCheck={false}
+              autoComplete="off"
+              placeholder={'{ "keys": [ … ] }  or  -----BEGIN PUBLIC KEY-----'}
+              className={`${inputClass} font-mono text-xs`}
+              aria-invalid={fields.jwks || fields.pem ? true : undefined}
+            />
+          </Field>
+          <Field label="or its jwks_uri" name="jwksUri" error={fields.jwks_uri} hint="https (plain http only for development clients); Keyshift fetches it now and keeps it fresh.">
+            <input id="jwksUri" name="jwksUri" type="url" className={`${inputClass} font-mono`} autoComplete="off" placeholder="https://client.example.com/jwks.json" {...err("jwks_uri")} />
+          </Field>
+        </fieldset>
       )}
       <fieldset className="space-y-1 md:col-span-2">
         <legend className="text-sm font-medium text-slate-800">Grant types</legend>

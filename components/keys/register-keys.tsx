@@ -171,10 +171,13 @@ function AddKeysForm({ kind, clientDbId, overlapDays, algorithms }: { kind: "jwk
 }
 
 function LinkJwksUri({ clientDbId, onLinked }: { clientDbId: string; onLinked: (result: ActionResult) => void }) {
-  const { state, pending, onSubmit, fields } = useFormAction(linkJwksUriAction.bind(null, clientDbId));
-  useEffect(() => {
-    if (state?.ok) onLinked(state);
-  }, [state, onLinked]);
+  // reported from the action: once linked, the page shows the jwks_uri view instead of this form, in
+  // the same render that brings the result
+  const { state, pending, onSubmit, fields } = useFormAction(async (prev: unknown, formData: FormData) => {
+    const result = await linkJwksUriAction(clientDbId, prev, formData);
+    if (result.ok) onLinked(result);
+    return result;
+  });
   return (
     <form onSubmit={onSubmit} className="space-y-3" noValidate aria-label="Link a jwks_uri">
       <Field

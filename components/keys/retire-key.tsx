@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Button, Field, formatDate, inputClass } from "@/components/ui";
 import { FormMessage } from "@/components/forms/form-message";
 import { useFormAction } from "@/components/forms/use-form-action";
@@ -17,14 +17,17 @@ type Props = { clientDbId: string; keyRow: KeyRow; overlapDays: number; recentUs
  * the server asks for it again if the key was used since the page loaded.
  */
 export function RetireKey({ clientDbId, keyRow, overlapDays, recentUseDays, onDone, onCancel }: Props) {
-  const { state, pending, onSubmit, fields } = useFormAction(retireKeyAction.bind(null, clientDbId, keyRow.id));
+  // success is reported from the action itself, not an effect: a key retired now leaves the table's
+  // "retiring" view in the same render that brings the result, so this component may never see it
+  const { state, pending, onSubmit, fields } = useFormAction(async (prev: unknown, formData: FormData) => {
+    const result = await retireKeyAction(clientDbId, keyRow.id, prev, formData);
+    if (result.ok) onDone(result);
+    return result;
+  });
   // a jwks_uri key is retired by removing it from the document; here only a compromise retires it
   const fromUri = keyRow.source === "jwks_uri";
   const [mode, setMode] = useState<"scheduled" | "now">(fromUri ? "now" : "scheduled");
   const [defaultUntil] = useState(() => toLocalInput(new Date(Date.now() + overlapDays * 86_400_000)));
-  useEffect(() => {
-    if (state?.ok) onDone(state);
-  }, [state, onDone]);
   const askConfirmation = keyRow.usedRecently || !!fields.confirm_recent_use;
   const err = (name: string) => ({ "aria-invalid": fields[name] ? true : undefined, "aria-describedby": fields[name] ? `${name}-error` : undefined });
 

@@ -6,6 +6,7 @@ import { clientDbIdByClientId, getClient, listClients } from "../clients/queries
 import { ClientListQuerySchema } from "../clients/schema";
 import { invalid } from "../errors";
 import { issueSecret, revokeSecret, rotateSecret, type IssuedSecret } from "../secrets/commands";
+import type { KeyMaterial } from "../keys/lifecycle";
 import { camelKeys, clientResource, clientSummary } from "./resources";
 
 const LIST_PARAMS = ["q", "environment", "team", "method", "status", "age", "expiring", "sort", "dir", "page", "page_size"];
@@ -39,8 +40,25 @@ const newSecret = (s: IssuedSecret, previousValidUntil?: Date) => ({
 });
 
 export async function apiCreateClient(actor: UserActor, body: Record<string, unknown>) {
-  const created = await createClient(actor, camelKeys(body));
-  return { client: clientResource(await getClient(actor, created.id)), secret: newSecret(created.secret!) };
+  const { jwks, pem, certificate, jwks_uri: jwksUri, ...fields } = body;
+  const material = creationMaterial(jwks, pem, certificate);
+  if (jwksUri !== undefined && typeof jwksUri !== "string") throw invalid("jwks_uri must be a string.", { jwks_uri: "Not a string" });
+  const created = await createClient(actor, camelKeys(fields), { material, jwksUri });
+  return { client: clientResource(await getClient(actor, created.id)), secret: created.secret ? newSecret(created.secret) : null };
+}
+
+/** At most one kind of key material when a private_key_jwt client is created. */
+function creationMaterial(jwks: unknown, pem: unknown, certificate: unknown): KeyMaterial | undefined {
+  const given = [jwks, pem, certificate].filter((v) => v !== undefined).length;
+  if (given > 1) throw invalid("Send one of jwks, pem or certificate.", { jwks: "One of jwks, pem or certificate" });
+  if (jwks !== undefined) {
+    if (!jwks || typeof jwks !== "object" || Array.isArray(jwks)) throw invalid("jwks must be a JWKS object.", { jwks: "Not a JSON object" });
+    return { kind: "jwks", text: JSON.stringify(jwks) };
+  }
+  const text = pem ?? certificate;
+  if (text === undefined) return undefined;
+  if (typeof text !== "string") throw invalid("pem and certificate are strings.", { [pem !== undefined ? "pem" : "certificate"]: "Not a string" });
+  return { kind: "pem", text };
 }
 
 /** PATCH: the fields given replace the current ones; the rest stay as they are. */

@@ -243,7 +243,9 @@ export function jwksUriResource(state: { uri: JwksUriView; fetches: JwksFetchVie
   };
 }
 
-export const ClientCreated = z.object({ client: Client, secret: NewSecret }).meta({ id: "ClientCreated" });
+export const ClientCreated = z
+  .object({ client: Client, secret: NewSecret.nullable().describe("the first secret, returned this once; null for a private_key_jwt client, which has none") })
+  .meta({ id: "ClientCreated" });
 
 export const ClientPage = z
   .object({ data: z.array(ClientSummary), page: z.number().int(), page_size: z.number().int(), total: z.number().int() })
@@ -259,7 +261,7 @@ export const ClientCreateBody = z
     environment: z.enum(ENVIRONMENTS),
     owner_team_id: z.string(),
     contact_email: z.string().meta({ format: "email" }),
-    auth_method: z.enum(["client_secret_basic", "client_secret_post"]),
+    auth_method: z.enum(AUTH_METHODS).describe("private_key_jwt: send the client's public keys too (jwks, pem or certificate, or jwks_uri); no secret is issued"),
     grant_types: z.array(z.enum(GRANT_TYPES)),
     scopes: words.optional(),
     resources: z
@@ -268,10 +270,14 @@ export const ClientCreateBody = z
       .describe("absolute URIs without a fragment (RFC 8707), a list or one string separated by whitespace; none when absent"),
     introspection: z.boolean().optional().describe("may call the introspection endpoint; false when absent"),
     audience_compat: z.boolean().optional().describe("also accept the token endpoint URL as a client assertion's aud; false when absent"),
+    jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional().describe("private_key_jwt: the client's public keys as a JWKS"),
+    pem: z.string().optional().describe("private_key_jwt: a PEM public key"),
+    certificate: z.string().optional().describe("private_key_jwt: an X.509 certificate (PEM, or DER in base64)"),
+    jwks_uri: z.string().optional().describe("private_key_jwt: the client's jwks_uri, fetched and checked before the client is created"),
   })
   .meta({ id: "ClientCreate" });
 
-export const ClientUpdateBody = ClientCreateBody.omit({ client_id: true, auth_method: true }).partial().meta({ id: "ClientUpdate" });
+export const ClientUpdateBody = ClientCreateBody.omit({ client_id: true, auth_method: true, jwks: true, pem: true, certificate: true, jwks_uri: true }).partial().meta({ id: "ClientUpdate" });
 
 export const ClientListParams = {
   q: z.string().describe("substring of client_id or name, case-insensitive"),

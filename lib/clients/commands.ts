@@ -7,6 +7,8 @@ import { appendAudit } from "../audit/log";
 import { isUniqueViolation, transaction, type Tx } from "../db";
 import { conflict, invalid, notFound } from "../errors";
 import { zodFields } from "../validation";
+import { applyPreparedJwksUri, prepareJwksUri } from "../keys/jwks-uri";
+import { insertKeys, validateMaterial, type KeyMaterial } from "../keys/lifecycle";
 import { insertSecret, refreshSecretSummary, type IssuedSecret } from "../secrets/commands";
 import { ClientCreateSchema, ClientUpdateSchema, SECRET_METHODS, type AuthMethod } from "./schema";
 
@@ -32,17 +34,30 @@ async function loadClient(tx: Tx, clientDbId: string) {
 
 export type CreatedClient = { id: string; clientId: string; secret: IssuedSecret | null };
 
-export async function createClient(actor: Actor, input: unknown): Promise<CreatedClient> {
+/** A private_key_jwt client is created with its public keys: registered key material, or a jwks_uri. */
+export type CreationKeys = { material?: KeyMaterial; jwksUri?: string };
+
+export async function createClient(actor: Actor, input: unknown, creationKeys: CreationKeys = {}): Promise<CreatedClient> {
   const parsed = ClientCreateSchema.safeParse(input);
   if (!parsed.success) throw invalid("Some fields need attention.", zodFields(parsed.error));
   const data = parsed.data;
   assertCan(actor, "client.create", { teamId: data.ownerTeamId });
-  if (!SECRET_METHODS.includes(data.authMethod as AuthMethod)) {
-    // keys are registered through key management; until a client has keys it cannot use private_key_jwt
-    throw invalid("Create the client with a secret method; it moves to private_key_jwt through a migration once its keys are registered.", {
-      authMethod: "private_key_jwt needs registered keys first",
+  const usesSecret = SECRET_METHODS.includes(data.authMethod as AuthMethod);
+  const hasMaterial = !!creationKeys.material && creationKeys.material.text.trim() !== "";
+  const hasUri = !!creationKeys.jwksUri?.trim();
+  if (usesSecret && (hasMaterial || hasUri)) {
+    throw invalid("A client authenticating with a secret is created without keys; register its keys on its page when it starts its migration.", { authMethod: "Keys need private_key_jwt" });
+  }
+  if (!usesSecret && hasMaterial === hasUri) {
+    // a private_key_jwt client without a key could never authenticate
+    throw invalid("A private_key_jwt client is created with its public keys: paste a JWKS, a PEM key or a certificate, or give its jwks_uri (one of them).", {
+      jwks: hasUri ? "Either keys or a jwks_uri, not both" : "Required for private_key_jwt",
     });
   }
+  // the key material is checked before anything is written, and a jwks_uri fetched through the SSRF guard
+  const now = new Date();
+  const keys = hasMaterial ? validateMaterial(creationKeys.material!, now) : [];
+  const prepared = hasUri ? await prepareJwksUri(creationKeys.jwksUri!, data.environment) : null;
   const clientId = data.clientId ?? generateClientId();
   try {
     return await transaction(async (tx) => {
@@ -63,10 +78,17 @@ export async function createClient(actor: Actor, input: unknown): Promise<Create
           introspection: data.introspection,
           audienceCompat: data.audienceCompat,
           searchText: searchTextOf(clientId, data.name),
+          keySource: prepared ? "jwks_uri" : keys.length ? "inline" : "none",
+          jwksUri: prepared?.uri ?? null,
         },
       });
-      const secret = await insertSecret(tx, client, actor);
-      await refreshSecretSummary(tx, client.id);
+      let secret: IssuedSecret | null = null;
+      if (usesSecret) {
+        secret = await insertSecret(tx, client, actor);
+        await refreshSecretSummary(tx, client.id);
+      }
+      if (keys.length) await insertKeys(tx, actor, client.id, keys, null, now);
+      if (prepared) await applyPreparedJwksUri(tx, { id: client.id, clientId, name: data.name }, prepared, actor);
       await appendAudit(tx, actor, {
         action: "client.create",
         target: { type: "client", id: clientId, name: data.name },
@@ -80,8 +102,9 @@ export async function createClient(actor: Actor, input: unknown): Promise<Create
           introspection: data.introspection,
           audienceCompat: data.audienceCompat,
           generatedClientId: !data.clientId,
-          secretId: secret.id,
-          secretHint: secret.hint,
+          ...(secret ? { secretId: secret.id, secretHint: secret.hint } : {}),
+          ...(keys.length ? { keys: keys.map((k) => ({ kid: k.kid, kty: k.kty, alg: k.alg, thumbprint: k.thumbprint, source: k.source, kidAssigned: k.kidAssigned })) } : {}),
+          ...(prepared ? { jwksUri: prepared.uri, kids: prepared.fetched.keys.map((k) => k.kid) } : {}),
         },
       });
       return { id: client.id, clientId, secret };

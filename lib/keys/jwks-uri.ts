@@ -216,6 +216,22 @@ async function applyDocument(tx: Tx, client: FetchClient, trigger: FetchTrigger,
   return { status: "ok", keyCount: fetched.keys.length, added, removed, ignored };
 }
 
+export type PreparedJwksUri = { uri: string; fetched: Good };
+
+/** Checks and fetches a jwks_uri before anything is saved: throws `invalid` unless it yields a usable signing key. */
+export async function prepareJwksUri(value: string, environment: string): Promise<PreparedJwksUri> {
+  const uri = checkJwksUri(value, environment);
+  const fetched = await fetchDocument(uri, environment);
+  if (!fetched.ok) throw invalid(`The jwks_uri could not be used: ${fetched.message}`, { jwks_uri: fetched.message });
+  if (!fetched.keys.length) throw invalid("The jwks_uri document holds no usable signing key.", { jwks_uri: "No usable signing key" });
+  return { uri, fetched };
+}
+
+/** Stores a prepared jwks_uri's keys for a client created in the caller's transaction (its row already names the uri). */
+export function applyPreparedJwksUri(tx: Tx, client: { id: string; clientId: string; name: string }, prepared: PreparedJwksUri, actor: Actor): Promise<Applied> {
+  return applyDocument(tx, { ...client, jwksUri: prepared.uri, jwksFailures: 0 }, "link", actor, prepared.fetched);
+}
+
 /**
  * Links a jwks_uri: the document is fetched and checked first, and nothing is saved unless it yields at
  * least one usable signing key. A client has registered keys or a jwks_uri, never both.
@@ -229,9 +245,7 @@ export async function linkJwksUri(actor: Actor, clientDbId: string, value: strin
   const registered = await db().clientKey.count({ where: { clientId: client.id, source: { not: "jwks_uri" }, status: { not: "retired" } } });
   if (registered) throw conflict(`The client has ${registered} registered key${registered === 1 ? "" : "s"} that ${registered === 1 ? "is" : "are"} not retired; a client has registered keys or a jwks_uri, never both. Retire them first.`, { jwks_uri: "The client has registered keys" });
 
-  const fetched = await fetchDocument(uri, client.environment);
-  if (!fetched.ok) throw invalid(`The jwks_uri could not be used: ${fetched.message}`, { jwks_uri: fetched.message });
-  if (!fetched.keys.length) throw invalid("The jwks_uri document holds no usable signing key.", { jwks_uri: "No usable signing key" });
+  const { fetched } = await prepareJwksUri(uri, client.environment);
   return transaction(async (tx) => {
     // the link, the key rows, the fetch record and the audit entry: together or not at all
     const linked = await tx.client.updateMany({

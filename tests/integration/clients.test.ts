@@ -47,7 +47,7 @@ describe("createClient", () => {
     { name: "a client_id with spaces", input: { clientId: "my client" }, field: "clientId" },
     { name: "an unknown environment", input: { environment: "qa" }, field: "environment" },
     { name: "a bad contact email", input: { contactEmail: "nobody" }, field: "contactEmail" },
-    { name: "private_key_jwt before keys are registered", input: { authMethod: "private_key_jwt" }, field: "authMethod" },
+    { name: "private_key_jwt without its public keys", input: { authMethod: "private_key_jwt" }, field: "jwks" },
   ];
   for (const { name, input, field } of bad) {
     it(`rejects ${name} and writes nothing`, async () => {

@@ -6,13 +6,15 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { issuer } from "@/lib/config";
+import { createClient } from "@/lib/clients/commands";
 import { db, disconnect } from "@/lib/db";
 import { linkJwksUri, refreshJwks, refreshJwksNow, unlinkJwksUri } from "@/lib/keys/jwks-uri";
 import { addKeys, retireKey } from "@/lib/keys/lifecycle";
 import { clientJwksUri, listClientKeys, unhealthyJwksUris } from "@/lib/keys/queries";
+import { refreshDueJwks } from "@/lib/keys/refresher";
 import { forgetCachedClients } from "@/lib/oauth/client-auth";
 import { forgetEndpointPolicy } from "@/lib/oauth/policy";
-import { auditCount, lastAudit, makeCast, rejection, resetDatabase, type Cast } from "./helpers";
+import { auditCount, clientInput, lastAudit, makeCast, rejection, resetDatabase, type Cast } from "./helpers";
 import { assertion, form, jwtClient, jwtParams, lastEvent, makeKey, secretClient, tokenRequest, type TestKey } from "./oauth-fixtures";
 
 /** A jwks_uri the test controls: what it serves, how it answers, and how often it was asked. */
@@ -115,6 +117,20 @@ describe("linking a jwks_uri", () => {
       expect(await auditCount()).toBe(before);
     });
   }
+
+  it("creates a private_key_jwt client with its jwks_uri, fetched before the client exists", async () => {
+    serve([k1]);
+    const created = await createClient(cast.operatorOwner, clientInput(cast.teamA.id, { authMethod: "private_key_jwt", environment: "development" }), { jwksUri: `${base}/jwks` });
+    expect(created.secret).toBeNull();
+    expect((await clientJwksUri(cast.admin, created.id))?.uri).toMatchObject({ uri: `${base}/jwks`, health: "healthy" });
+    expect(await authenticate(created.clientId, k1)).toEqual({ status: 200, reason: null });
+
+    serve([], { status: 404 });
+    const clients = await db().client.count();
+    const error = await rejection(createClient(cast.operatorOwner, clientInput(cast.teamA.id, { authMethod: "private_key_jwt", environment: "development" }), { jwksUri: `${base}/jwks` }), "invalid");
+    expect(error.fields).toHaveProperty("jwks_uri");
+    expect(await db().client.count()).toBe(clients);
+  });
 
   it("keeps registered keys and a jwks_uri apart: never both", async () => {
     const withKeys = await jwtClient(cast.admin, cast.teamA.id, [k1], { environment: "development" });
@@ -233,6 +249,21 @@ describe("refreshing", () => {
     await db().client.update({ where: { id: client.id }, data: { jwksLeaseUntil: new Date(Date.now() + 20_000) } });
     expect(await refreshJwks(client.id, "background")).toEqual({ status: "skipped", why: "busy" });
     expect(served.requests - before).toBe(1);
+  });
+});
+
+describe("the background refresher", () => {
+  it("fetches the clients whose copy is due, and only those", async () => {
+    const due = await linkedClient([k1]);
+    const fresh = await linkedClient([k1]);
+    // other files' clients may be due too: leave only these two in play
+    await db().client.updateMany({ where: { keySource: "jwks_uri", id: { notIn: [due.id, fresh.id] } }, data: { jwksRefreshAt: new Date(Date.now() + 3_600_000) } });
+    await db().client.update({ where: { id: due.id }, data: { jwksRefreshAt: new Date(Date.now() - 1000) } });
+    serve([k1, k2]);
+    expect(await refreshDueJwks()).toBe(1);
+    expect((await fetches(due.id)).at(-1)).toMatchObject({ trigger: "background", outcome: "ok", added: JSON.stringify(["k2"]) });
+    expect(await fetches(fresh.id)).toHaveLength(1);
+    expect(await refreshDueJwks()).toBe(0);
   });
 });
 

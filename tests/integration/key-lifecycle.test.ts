@@ -5,12 +5,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issuer } from "@/lib/config";
+import { createClient } from "@/lib/clients/commands";
 import { db, disconnect } from "@/lib/db";
 import { addKeys, keepKey, retireKey } from "@/lib/keys/lifecycle";
 import { expiringKeys, findKeysByThumbprint, listClientKeys, sharedKeys } from "@/lib/keys/queries";
 import { forgetCachedClients } from "@/lib/oauth/client-auth";
 import { forgetEndpointPolicy } from "@/lib/oauth/policy";
-import { auditCount, lastAudit, makeCast, rejection, resetDatabase, type Cast } from "./helpers";
+import { auditCount, clientInput, lastAudit, makeCast, rejection, resetDatabase, type Cast } from "./helpers";
 import { assertion, form, jwtClient, jwtParams, lastEvent, makeKey, secretClient, tokenRequest, type TestKey } from "./oauth-fixtures";
 
 const fixture = (name: string) => fs.readFileSync(path.resolve(__dirname, "../fixtures/keys", name), "utf8");
@@ -91,6 +92,41 @@ describe("PEM keys and certificates", () => {
     expect(error.message).not.toContain(pem.split("\n")[1]);
     expect(await state(client.id)).toEqual(before);
   });
+});
+
+describe("creating a client as private_key_jwt", () => {
+  it("creates it with its keys and no secret, audited in one entry, and it authenticates at once", async () => {
+    const key = await makeKey("ES256", "day-one");
+    const created = await createClient(cast.operatorOwner, clientInput(cast.teamA.id, { authMethod: "private_key_jwt" }), { material: { kind: "jwks", text: JSON.stringify({ keys: [key.publicJwk] }) } });
+    expect(created.secret).toBeNull();
+    const row = await db().client.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row).toMatchObject({ authMethod: "private_key_jwt", acceptedMethods: "private_key_jwt", keySource: "inline", secretCreatedAt: null });
+    expect(await db().clientSecret.count({ where: { clientId: created.id } })).toBe(0);
+    const entry = await lastAudit();
+    expect(entry).toMatchObject({ action: "client.create" });
+    expect(entry.details).not.toHaveProperty("secretId");
+    expect(entry.details.keys).toEqual([expect.objectContaining({ kid: "day-one", source: "upload" })]);
+    expect(await authenticate(created.clientId, key)).toEqual({ status: 200, reason: null });
+  });
+
+  it("creates it from a certificate", async () => {
+    const created = await createClient(cast.admin, clientInput(cast.teamA.id, { authMethod: "private_key_jwt" }), { material: { kind: "pem", text: fixture("rsa.crt.pem") } });
+    expect((await listClientKeys(cast.admin, created.id))[0]).toMatchObject({ source: "certificate", status: "active" });
+  });
+
+  const refusals: { name: string; input: Record<string, unknown>; keys: Parameters<typeof createClient>[2]; field: string }[] = [
+    { name: "private_key_jwt with an expired certificate", input: { authMethod: "private_key_jwt" }, keys: { material: { kind: "pem", text: fixture("expired.crt.pem") } }, field: "pem" },
+    { name: "private_key_jwt with both keys and a jwks_uri", input: { authMethod: "private_key_jwt" }, keys: { material: { kind: "pem", text: fixture("ec.pub.pem") }, jwksUri: "https://client.example.test/jwks" }, field: "jwks" },
+    { name: "a secret client with keys", input: {}, keys: { material: { kind: "pem", text: fixture("ec.pub.pem") } }, field: "authMethod" },
+  ];
+  for (const { name, input, keys, field } of refusals) {
+    it(`refuses ${name}, writing nothing`, async () => {
+      const [clients, audit] = [await db().client.count(), await auditCount()];
+      const error = await rejection(createClient(cast.admin, clientInput(cast.teamA.id, input), keys), "invalid");
+      expect(Object.keys(error.fields ?? {})).toEqual([field]);
+      expect([await db().client.count(), await auditCount()]).toEqual([clients, audit]);
+    });
+  }
 });
 
 describe("activation and rotation at the token endpoint", () => {

@@ -7,13 +7,20 @@ import { issueSecret, revokeSecret, rotateSecret } from "@/lib/secrets/commands"
 import { formObject, runAction, type ActionResult } from "../../_lib/actions";
 
 export type RevealedSecret = { clientId: string; clientDbId: string; secret: string; hint: string; expiresAt: string; overlapEndsAt?: string };
+/** A private_key_jwt client is created without a secret. */
+export type CreatedClientResult = RevealedSecret | { clientId: string; clientDbId: string; secret: null };
 
 const ARRAYS = ["grantTypes"] as const;
 
-export async function createClientAction(_prev: unknown, formData: FormData): Promise<ActionResult<RevealedSecret>> {
-  const result = await runAction(async (actor) => {
-    const created = await createClient(actor, formObject(formData, ARRAYS));
-    return { clientId: created.clientId, clientDbId: created.id, secret: created.secret!.secret, hint: created.secret!.hint, expiresAt: created.secret!.expiresAt.toISOString() };
+export async function createClientAction(_prev: unknown, formData: FormData): Promise<ActionResult<CreatedClientResult>> {
+  const result = await runAction(async (actor): Promise<CreatedClientResult> => {
+    const { keys, jwksUri, ...input } = formObject(formData, ARRAYS);
+    const keyText = typeof keys === "string" ? keys : "";
+    // a JWKS is JSON; anything else pasted is read as a PEM key or certificate
+    const material = keyText.trim() ? (keyText.trim().startsWith("{") ? { kind: "jwks" as const, text: keyText } : { kind: "pem" as const, text: keyText }) : undefined;
+    const created = await createClient(actor, input, { material, jwksUri: typeof jwksUri === "string" ? jwksUri : undefined });
+    if (!created.secret) return { clientId: created.clientId, clientDbId: created.id, secret: null };
+    return { clientId: created.clientId, clientDbId: created.id, secret: created.secret.secret, hint: created.secret.hint, expiresAt: created.secret.expiresAt.toISOString() };
   }, "Client created.");
   if (result.ok) revalidatePath("/clients");
   return result;

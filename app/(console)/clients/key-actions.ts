@@ -85,6 +85,7 @@ export async function refreshJwksUriAction(clientDbId: string): Promise<ActionRe
     if (outcome.status === "skipped") throw invalid(outcome.why === "busy" ? "Another fetch of this jwks_uri is running; try again in a moment." : "The jwks_uri was fetched moments ago; try again in a minute.");
     return outcome;
   }, "Fetched: the keys are up to date.");
-  if (result.ok) revalidatePath(`/clients/${clientDbId}`);
+  // a failed fetch is recorded too (failures, health, history): the page changes either way
+  revalidatePath(`/clients/${clientDbId}`);
   return result;
 }

@@ -1,0 +1,6 @@
+// Next.js calls register() once when a server instance starts: the console's background work starts here.
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startJwksRefresher } = await import("./lib/keys/refresher");
+  startJwksRefresher();
+}
