@@ -1,6 +1,10 @@
 // The REST API, through its real route handlers, on a real database: API-token authentication, the
 // error shape, role and team checks, and every response validated against the OpenAPI document.
 import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +16,12 @@ import * as secretsRoute from "@/app/api/v1/clients/[clientId]/secrets/route";
 import * as rotateRoute from "@/app/api/v1/clients/[clientId]/secrets/rotate/route";
 import * as revokeRoute from "@/app/api/v1/clients/[clientId]/secrets/[secretId]/revoke/route";
 import * as keysRoute from "@/app/api/v1/clients/[clientId]/keys/route";
+import * as retireKeyRoute from "@/app/api/v1/clients/[clientId]/keys/[kid]/retire/route";
+import * as keepKeyRoute from "@/app/api/v1/clients/[clientId]/keys/[kid]/keep/route";
+import * as jwksUriRoute from "@/app/api/v1/clients/[clientId]/jwks-uri/route";
+import * as jwksRefreshRoute from "@/app/api/v1/clients/[clientId]/jwks-uri/refresh/route";
+import * as findKeysRoute from "@/app/api/v1/keys/route";
+import * as expiringKeysRoute from "@/app/api/v1/keys/expiring/route";
 import * as auditRoute from "@/app/api/v1/audit/route";
 import * as auditExportRoute from "@/app/api/v1/audit/export/route";
 import * as teamsRoute from "@/app/api/v1/teams/route";
@@ -38,7 +48,7 @@ type Operation = { responses: Record<string, { content?: Record<string, { schema
 /** Calls a route handler as Next.js would, and checks the response against the OpenAPI document. */
 async function call(route: Route, method: string, pathTemplate: string, opts: { token?: string; params?: Record<string, string>; body?: unknown; query?: string; rawBody?: string } = {}) {
   const params = opts.params ?? {};
-  const path = pathTemplate.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name === "client_id" ? "clientId" : "secretId"]));
+  const path = pathTemplate.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[({ client_id: "clientId", secret_id: "secretId" } as Record<string, string>)[name] ?? name]));
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   const request = new Request(`${BASE}${path}${opts.query ? `?${opts.query}` : ""}`, {
@@ -326,6 +336,122 @@ describe("keys over the API", () => {
     expect(array.status).toBe(400);
     const unknown = await call(keysRoute.GET as Route, "GET", "/clients/{client_id}/keys", { token: tokens.admin, params: { clientId: "no-such-client" } });
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe("key lifecycle over the API", () => {
+  const clientId = "key-lifecycle-over-api";
+  const pem = fs.readFileSync(path.resolve(__dirname, "../fixtures/keys/ec.crt.pem"), "utf8");
+  const ed = crypto.generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" });
+  let server: http.Server;
+  let uri: string;
+  const savedAllow = process.env.KEYSHIFT_FETCH_ALLOW;
+
+  beforeAll(async () => {
+    await createClient(cast.operatorOwner, clientInput(cast.teamA.id, { clientId }));
+    server = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/jwk-set+json" });
+      res.end(JSON.stringify({ keys: [{ ...ed, kid: "from-uri" }] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
+    process.env.KEYSHIFT_FETCH_ALLOW = "127.0.0.1";
+  });
+  afterAll(async () => {
+    process.env.KEYSHIFT_FETCH_ALLOW = savedAllow;
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("registers a certificate with its expiry, scheduled, rotating the current keys out", async () => {
+    const first = await call(keysRoute.POST as Route, "POST", "/clients/{client_id}/keys", { token: tokens.operatorOwner, params: { clientId }, body: { jwks: { keys: [{ ...ed, kid: "ed-1" }] } } });
+    expect(first.status).toBe(201);
+    const notBefore = new Date(Date.now() + 86_400_000).toISOString();
+    const { status, body } = await call(keysRoute.POST as Route, "POST", "/clients/{client_id}/keys", {
+      token: tokens.operatorOwner,
+      params: { clientId },
+      body: { certificate: pem, kid: "cert-2099", not_before: notBefore, retire_current: true },
+    });
+    expect(status).toBe(201);
+    expect(body.data[0]).toMatchObject({ kid: "cert-2099", source: "certificate", status: "scheduled", not_before: notBefore });
+    expect(body.data[0].expires_at).toMatch(/^2099-/);
+    expect(body.data[0].certificate.not_after).toBe(body.data[0].expires_at);
+    expect(body.retiring).toEqual([{ kid: "ed-1", until: new Date(Date.parse(notBefore) + 7 * 86_400_000).toISOString() }]);
+  });
+
+  it("answers 422 naming the field for bad material or options, storing nothing", async () => {
+    const before = await db().clientKey.count({ where: { client: { clientId } } });
+    const cases: { body: unknown; field: string }[] = [
+      { body: { pem: "hello" }, field: "pem" },
+      { body: { jwks: { keys: [] }, pem: "x" }, field: "jwks" },
+      { body: { certificate: pem, not_before: "tomorrow" }, field: "not_before" },
+      { body: { certificate: pem, colour: "red" }, field: "colour" },
+    ];
+    for (const { body, field } of cases) {
+      const response = await call(keysRoute.POST as Route, "POST", "/clients/{client_id}/keys", { token: tokens.admin, params: { clientId }, body });
+      expect(response.status).toBe(422);
+      expect(Object.keys(response.body.error.fields)).toContain(field);
+    }
+    expect(await db().client.count()).toBeGreaterThan(0);
+    expect(await db().clientKey.count({ where: { client: { clientId } } })).toBe(before);
+  });
+
+  it("retires a key now with a reason, keeps a retiring one, and refuses an auditor", async () => {
+    const keep = await call(keepKeyRoute.POST as Route, "POST", "/clients/{client_id}/keys/{kid}/keep", { token: tokens.operatorOwner, params: { clientId, kid: "ed-1" } });
+    expect(keep.status).toBe(200);
+    expect(keep.body).toMatchObject({ kid: "ed-1", status: "active", retiring_until: null });
+    const denied = await call(retireKeyRoute.POST as Route, "POST", "/clients/{client_id}/keys/{kid}/retire", { token: tokens.auditor, params: { clientId, kid: "ed-1" }, body: { mode: "now", reason: "x" } });
+    expect(denied.status).toBe(403);
+    const noReason = await call(retireKeyRoute.POST as Route, "POST", "/clients/{client_id}/keys/{kid}/retire", { token: tokens.operatorOwner, params: { clientId, kid: "ed-1" }, body: { mode: "now" } });
+    expect(noReason.status).toBe(422);
+    expect(noReason.body.error.fields).toEqual({ reason: "A reason is required" });
+    const retired = await call(retireKeyRoute.POST as Route, "POST", "/clients/{client_id}/keys/{kid}/retire", { token: tokens.operatorOwner, params: { clientId, kid: "ed-1" }, body: { mode: "now", reason: "laptop stolen" } });
+    expect(retired.status).toBe(200);
+    expect(retired.body).toMatchObject({ kid: "ed-1", status: "retired", retire_reason: "laptop stolen" });
+    const unknown = await call(retireKeyRoute.POST as Route, "POST", "/clients/{client_id}/keys/{kid}/retire", { token: tokens.operatorOwner, params: { clientId, kid: "nope" }, body: { mode: "now", reason: "x" } });
+    expect(unknown.status).toBe(404);
+  });
+
+  it("finds a key's clients by thumbprint and lists expiring keys", async () => {
+    const [key] = (await call(keysRoute.GET as Route, "GET", "/clients/{client_id}/keys", { token: tokens.auditor, params: { clientId } })).body.data.filter((k: { kid: string }) => k.kid === "cert-2099");
+    const found = await call(findKeysRoute.GET as Route, "GET", "/keys", { token: tokens.auditor, query: `thumbprint=${key.thumbprint}` });
+    expect(found.status).toBe(200);
+    expect(found.body.data).toEqual([expect.objectContaining({ client_id: clientId, kid: "cert-2099", environment: "production" })]);
+    expect((await call(findKeysRoute.GET as Route, "GET", "/keys", { token: tokens.auditor, query: "thumbprint=abc" })).status).toBe(422);
+    expect((await call(findKeysRoute.GET as Route, "GET", "/keys", { token: tokens.auditor })).status).toBe(400);
+    const expiring = await call(expiringKeysRoute.GET as Route, "GET", "/keys/expiring", { token: tokens.auditor, query: "within_days=30" });
+    expect(expiring.status).toBe(200);
+    expect(expiring.body.within_days).toBe(30);
+    expect((await call(expiringKeysRoute.GET as Route, "GET", "/keys/expiring", { token: tokens.auditor, query: "within_days=0" })).status).toBe(422);
+  });
+
+  it("links, reads, refreshes and unlinks a jwks_uri", async () => {
+    const devClient = "jwks-uri-over-api";
+    await createClient(cast.operatorOwner, clientInput(cast.teamA.id, { clientId: devClient, environment: "development" }));
+    const missing = await call(jwksUriRoute.GET as Route, "GET", "/clients/{client_id}/jwks-uri", { token: tokens.auditor, params: { clientId: devClient } });
+    expect(missing.status).toBe(404);
+    const linked = await call(jwksUriRoute.PUT as Route, "PUT", "/clients/{client_id}/jwks-uri", { token: tokens.operatorOwner, params: { clientId: devClient }, body: { jwks_uri: uri } });
+    expect(linked.status).toBe(200);
+    expect(linked.body).toMatchObject({ jwks_uri: uri, health: "healthy", consecutive_failures: 0 });
+    expect(linked.body.fetches[0]).toMatchObject({ trigger: "link", outcome: "ok", added: ["from-uri"] });
+    const again = await call(jwksUriRoute.PUT as Route, "PUT", "/clients/{client_id}/jwks-uri", { token: tokens.operatorOwner, params: { clientId: devClient }, body: { jwks_uri: uri } });
+    expect(again.status).toBe(409);
+    const refreshed = await call(jwksRefreshRoute.POST as Route, "POST", "/clients/{client_id}/jwks-uri/refresh", { token: tokens.operatorOwner, params: { clientId: devClient } });
+    expect(refreshed.body).toEqual({ outcome: "ok", key_count: 1, added: [], removed: [] });
+    const unlinked = await call(jwksUriRoute.DELETE as Route, "DELETE", "/clients/{client_id}/jwks-uri", { token: tokens.operatorOwner, params: { clientId: devClient } });
+    expect(unlinked.status).toBe(204);
+    const production = await call(jwksUriRoute.PUT as Route, "PUT", "/clients/{client_id}/jwks-uri", { token: tokens.operatorOwner, params: { clientId }, body: { jwks_uri: uri } });
+    expect(production.status).toBe(422);
+    expect(production.body.error.fields.jwks_uri).toBe("https required");
+  });
+
+  it("creates a private_key_jwt client with its keys and no secret", async () => {
+    const { status, body } = await call(clientsRoute.POST as Route, "POST", "/clients", {
+      token: tokens.operatorOwner,
+      body: { name: "Born migrated", environment: "production", owner_team_id: cast.teamA.id, contact_email: "team@example.test", auth_method: "private_key_jwt", grant_types: ["client_credentials"], pem },
+    });
+    expect(status).toBe(201);
+    expect(body.secret).toBeNull();
+    expect(body.client).toMatchObject({ auth_method: "private_key_jwt", accepted_methods: ["private_key_jwt"] });
   });
 });
 
