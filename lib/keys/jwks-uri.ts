@@ -7,7 +7,7 @@ import type { Actor } from "../auth/actor";
 import { SYSTEM } from "../auth/actor";
 import { assertCan } from "../auth/guard";
 import { appendAudit } from "../audit/log";
-import { db, transaction, type Tx } from "../db";
+import { db, transaction, type Prisma, type Tx } from "../db";
 import { conflict, DomainError, invalid, notFound } from "../errors";
 import { fetchJson, GuardedFetchError } from "../net/guarded-fetch";
 import { getSettings } from "../settings";
@@ -109,8 +109,11 @@ export function refreshJwks(clientDbId: string, trigger: FetchTrigger, actor: Ac
 
 async function runRefresh(clientDbId: string, trigger: FetchTrigger, actor: Actor): Promise<RefreshOutcome> {
   const now = new Date();
-  const conditions = [{ OR: [{ jwksLeaseUntil: null }, { jwksLeaseUntil: { lt: now } }] }];
-  if (trigger === "unknown_kid") conditions.push({ OR: [{ jwksFetchedAt: null }, { jwksFetchedAt: { lt: new Date(now.getTime() - JWKS_UNKNOWN_KID_COOLDOWN_SECONDS * 1000) } }] } as never);
+  const conditions: Prisma.ClientWhereInput[] = [{ OR: [{ jwksLeaseUntil: null }, { jwksLeaseUntil: { lt: now } }] }];
+  // an unknown kid may fetch once per cooldown; a background refresh only when the copy is due (another
+  // instance may have refreshed it a moment ago, while this one still held the old due date in its cache)
+  if (trigger === "unknown_kid") conditions.push({ OR: [{ jwksFetchedAt: null }, { jwksFetchedAt: { lt: new Date(now.getTime() - JWKS_UNKNOWN_KID_COOLDOWN_SECONDS * 1000) } }] });
+  if (trigger === "background") conditions.push({ OR: [{ jwksRefreshAt: null }, { jwksRefreshAt: { lte: now } }] });
   const claimed = await db().client.updateMany({
     where: { id: clientDbId, keySource: "jwks_uri", status: { not: "deleted" }, AND: conditions },
     data: { jwksLeaseUntil: new Date(now.getTime() + LEASE_MS) },

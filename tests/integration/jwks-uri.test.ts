@@ -241,12 +241,15 @@ describe("refreshing", () => {
 
   it("fetches once for concurrent refreshes in one process, and not at all while another instance holds the lease", async () => {
     const client = await linkedClient([k1]);
+    await db().client.update({ where: { id: client.id }, data: { jwksRefreshAt: new Date(Date.now() - 1000) } });
     const before = served.requests;
     const outcomes = await Promise.all([refreshJwks(client.id, "background"), refreshJwks(client.id, "background"), refreshJwks(client.id, "manual")]);
     expect(served.requests - before).toBe(1);
     expect(outcomes.every((o) => o === outcomes[0])).toBe(true);
 
-    await db().client.update({ where: { id: client.id }, data: { jwksLeaseUntil: new Date(Date.now() + 20_000) } });
+    // refreshed: a background refresh has nothing to do until the copy is due again
+    expect(await refreshJwks(client.id, "background")).toEqual({ status: "skipped", why: "cooldown" });
+    await db().client.update({ where: { id: client.id }, data: { jwksLeaseUntil: new Date(Date.now() + 20_000), jwksRefreshAt: new Date(Date.now() - 1000) } });
     expect(await refreshJwks(client.id, "background")).toEqual({ status: "skipped", why: "busy" });
     expect(served.requests - before).toBe(1);
   });

@@ -176,7 +176,8 @@ describe("token endpoint rejections", () => {
   }
 
   it("covers every documented reason, in this table or in the tests below", () => {
-    const covered = new Set([...CASES.map((c) => c.reason), "jti_replayed", "rate_limited", "introspection_not_permitted"]);
+    // the jwks_uri reasons need a key server: tests/integration/jwks-uri.test.ts asserts them
+    const covered = new Set([...CASES.map((c) => c.reason), "jti_replayed", "rate_limited", "introspection_not_permitted", "jwks_uri_stale", "jwks_uri_unavailable"]);
     expect(FAILURE_REASON_CODES.filter((r) => !covered.has(r))).toEqual([]);
   });
 });
