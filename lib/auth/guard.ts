@@ -36,6 +36,8 @@ const DENIED: Partial<Record<Permission, string>> = {
   "client.update": "You can only change clients owned by a team you belong to.",
   "secret.manage": "You can only manage secrets of clients owned by a team you belong to.",
   "key.manage": "You can only manage keys of clients owned by a team you belong to.",
+  "migration.manage": "You can only migrate clients owned by a team you belong to.",
+  "migration.break_glass": "Only administrators issue break-glass secrets.",
   "user.manage": "Only administrators manage users.",
   "team.manage": "Only administrators manage teams.",
   "settings.update": "Only administrators change settings.",

@@ -9,6 +9,8 @@ export type Permission =
   | "client.update" // edit, disable, enable, delete
   | "secret.manage" // issue, rotate, revoke
   | "key.manage" // register and retire a client's public keys
+  | "migration.manage" // the steps of a client's migration to private_key_jwt
+  | "migration.break_glass" // an emergency secret for a finalised client whose keys are lost
   | "user.read"
   | "user.manage"
   | "team.manage"
@@ -19,15 +21,15 @@ export type Permission =
   | "server_key.rotate"; // the authorization server's own signing keys
 
 /** Permissions that also depend on which team owns the client. */
-export const TEAM_SCOPED: ReadonlySet<Permission> = new Set(["client.create", "client.update", "secret.manage", "key.manage"]);
+export const TEAM_SCOPED: ReadonlySet<Permission> = new Set(["client.create", "client.update", "secret.manage", "key.manage", "migration.manage"]);
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set<Permission>([
-    "client.read", "client.create", "client.update", "secret.manage", "key.manage", "user.read", "user.manage",
-    "team.manage", "audit.read", "audit.verify", "settings.read", "settings.update", "server_key.rotate",
+    "client.read", "client.create", "client.update", "secret.manage", "key.manage", "migration.manage", "migration.break_glass",
+    "user.read", "user.manage", "team.manage", "audit.read", "audit.verify", "settings.read", "settings.update", "server_key.rotate",
   ]),
   // operators change clients owned by a team they belong to, and read everything
-  operator: new Set<Permission>(["client.read", "client.create", "client.update", "secret.manage", "key.manage", "user.read", "audit.read", "settings.read"]),
+  operator: new Set<Permission>(["client.read", "client.create", "client.update", "secret.manage", "key.manage", "migration.manage", "user.read", "audit.read", "settings.read"]),
   // auditors read and export everything and change nothing
   auditor: new Set<Permission>(["client.read", "user.read", "audit.read", "audit.verify", "settings.read"]),
 };

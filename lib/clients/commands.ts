@@ -79,6 +79,7 @@ export async function createClient(actor: Actor, input: unknown, creationKeys: C
           audienceCompat: data.audienceCompat,
           searchText: searchTextOf(clientId, data.name),
           keySource: prepared ? "jwks_uri" : keys.length ? "inline" : "none",
+          migrationState: usesSecret ? "secret_only" : "private_key_jwt",
           jwksUri: prepared?.uri ?? null,
         },
       });

@@ -256,6 +256,8 @@ export async function linkJwksUri(actor: Actor, clientDbId: string, value: strin
       data: { keySource: "jwks_uri", jwksUri: uri, jwksFailures: 0, jwksLastError: null, jwksLeaseUntil: null },
     });
     if (linked.count === 0) throw conflict("The client was linked to a jwks_uri meanwhile; reload the page.");
+    // a secret client that links its keys has taken the first step of its migration
+    await tx.client.updateMany({ where: { id: client.id, migrationState: "secret_only" }, data: { migrationState: "keys_registered" } });
     const registeredNow = await tx.clientKey.count({ where: { clientId: client.id, source: { not: "jwks_uri" }, status: { not: "retired" } } });
     if (registeredNow) throw conflict("Keys were registered for the client meanwhile; a client has registered keys or a jwks_uri, never both.");
     const outcome = await applyDocument(tx, { id: client.id, clientId: client.clientId, name: client.name, jwksUri: uri, jwksFailures: 0 }, "link", actor, fetched);
@@ -272,10 +274,13 @@ export async function linkJwksUri(actor: Actor, clientDbId: string, value: strin
 export async function unlinkJwksUri(actor: Actor, clientDbId: string) {
   const now = new Date();
   return transaction(async (tx) => {
-    const client = await tx.client.findUnique({ where: { id: clientDbId }, select: { id: true, clientId: true, name: true, status: true, ownerTeamId: true, keySource: true, jwksUri: true } });
+    const client = await tx.client.findUnique({ where: { id: clientDbId }, select: { id: true, clientId: true, name: true, status: true, ownerTeamId: true, keySource: true, jwksUri: true, acceptedMethods: true } });
     if (!client || client.status === "deleted") throw notFound("The client");
     assertCan(actor, "key.manage", { teamId: client.ownerTeamId });
     if (client.keySource !== "jwks_uri") throw conflict("The client is not linked to a jwks_uri.");
+    if (client.acceptedMethods.split(" ").includes("private_key_jwt")) {
+      throw conflict("The client authenticates with the keys of this jwks_uri: unlinking it would leave it without them. Roll its migration back to the secret first, or link the new uri's keys by rotation at the uri itself.");
+    }
     const retired = await tx.clientKey.findMany({ where: { clientId: client.id, source: "jwks_uri", status: { not: "retired" } }, select: { kid: true } });
     await tx.clientKey.updateMany({ where: { clientId: client.id, source: "jwks_uri", status: { not: "retired" } }, data: { status: "retired", retiredAt: now, retireReason: UNLINKED } });
     await tx.client.update({ where: { id: client.id }, data: { keySource: "none", jwksUri: null, jwksRefreshAt: null, jwksLeaseUntil: null, jwksFailures: 0, jwksLastError: null } });

@@ -7,7 +7,8 @@ import { appendAudit } from "../audit/log";
 import { transaction, type Tx } from "../db";
 import { conflict, invalid, notFound } from "../errors";
 import { getSettings } from "../settings";
-import { keyStatusAt } from "./status";
+import { spaceSeparated } from "../clients/schema";
+import { acceptsSignatures, keyStatusAt } from "./status";
 import { keyFromPem, validateJwksDocument, type ValidatedKey } from "./validate";
 
 const DAY_MS = 86_400_000;
@@ -24,7 +25,7 @@ export type AddKeysOptions = {
 
 export type AddedKeys = { keys: ValidatedKey[]; retiring: { kid: string; until: Date }[] };
 
-const clientSelect = { id: true, clientId: true, name: true, ownerTeamId: true, status: true, keySource: true, acceptedMethods: true } as const;
+const clientSelect = { id: true, clientId: true, name: true, ownerTeamId: true, status: true, keySource: true, acceptedMethods: true, migrationState: true } as const;
 
 async function changeableClient(tx: Tx, actor: Actor, clientDbId: string) {
   const client = await tx.client.findUnique({ where: { id: clientDbId }, select: clientSelect });
@@ -102,7 +103,9 @@ export async function addKeys(actor: Actor, clientDbId: string, material: KeyMat
         retiring.push({ kid: old.kid, until });
       }
     }
-    await tx.client.update({ where: { id: client.id }, data: { keySource: "inline" } });
+    // a secret client that registers keys has taken the first step of its migration
+    const firstStep = client.migrationState === "secret_only";
+    await tx.client.update({ where: { id: client.id }, data: { keySource: "inline", ...(firstStep ? { migrationState: "keys_registered" } : {}) } });
     await appendAudit(tx, actor, {
       action: options.retireCurrent ? "client_key.rotate" : "client_key.add",
       target: { type: "client", id: client.clientId, name: client.name },
@@ -110,6 +113,7 @@ export async function addKeys(actor: Actor, clientDbId: string, material: KeyMat
         keys: keys.map((k) => ({ kid: k.kid, kty: k.kty, alg: k.alg, thumbprint: k.thumbprint, source: k.source, kidAssigned: k.kidAssigned, expiresAt: k.expiresAt?.toISOString() ?? null })),
         ...(notBefore ? { notBefore: notBefore.toISOString() } : {}),
         ...(retiring.length ? { retiring: retiring.map((r) => ({ kid: r.kid, until: r.until.toISOString() })) } : {}),
+        ...(firstStep ? { migrationState: "keys_registered" } : {}),
       },
     });
     return { keys, retiring };
@@ -160,6 +164,13 @@ export async function retireKey(actor: Actor, clientDbId: string, keyId: string,
     if (Number.isNaN(until.getTime())) throw invalid("The retirement date is not a valid date.", { until: "Not a date" });
     if (until <= now) throw invalid("The retirement date must be in the future; use Retire now to retire the key at once.", { until: "Must be in the future" });
     if (until.getTime() > now.getTime() + 365 * DAY_MS) throw invalid("The retirement date is more than a year ahead.", { until: "At most a year ahead" });
+    // a planned retirement must not leave a key-only client without a working credential (a compromise may)
+    if (spaceSeparated(client.acceptedMethods).join(" ") === "private_key_jwt") {
+      const others = await tx.clientKey.findMany({ where: { clientId: client.id, id: { not: key.id }, status: { not: "retired" } }, select: { status: true, notBefore: true, expiresAt: true, retiringUntil: true } });
+      if (!others.some((k) => acceptsSignatures(keyStatusAt(k, until)))) {
+        throw conflict(`The key ${JSON.stringify(key.kid)} is the client's last key usable on ${until.toISOString()}: retiring it would leave the client without a working credential. Register the replacement first (Rotate).`);
+      }
+    }
     const updated = await tx.clientKey.update({ where: { id: key.id }, data: { status: "retiring", retiringUntil: until } });
     await appendAudit(tx, actor, {
       action: "client_key.retire",

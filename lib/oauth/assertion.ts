@@ -125,6 +125,12 @@ function keyStatusHint(key: AssertionKey, status: string): string {
   return "";
 }
 
+/** The fix for a key that may not sign: the client's keys that may (message text only). */
+function activeKids(keys: readonly AssertionKey[], now: Date): string {
+  const usable = keys.filter((k) => acceptsSignatures(keyStatusAt(k, now))).map((k) => `\`${k.kid}\``);
+  return usable.length ? `Sign with one of its active keys: ${usable.join(", ")}.` : "The client has no active key: register one first.";
+}
+
 function seconds(value: number): string {
   return `${Math.round(value)} s`;
 }
@@ -192,10 +198,10 @@ export async function checkAssertion(
 
   // claims
   if (claims.iss !== ctx.clientId) {
-    if (fail("iss", "iss_mismatch", `iss is ${JSON.stringify(claims.iss)}; it must be the client_id ${JSON.stringify(ctx.clientId)}.`)) return done();
+    if (fail("iss", "iss_mismatch", `${claims.iss === undefined ? "The assertion has no iss" : `iss is ${JSON.stringify(claims.iss)}`}; set it to the client_id ${JSON.stringify(ctx.clientId)}.`)) return done();
   } else pass("iss", "iss is the client_id.");
   if (claims.sub !== ctx.clientId) {
-    if (fail("sub", "sub_mismatch", `sub is ${JSON.stringify(claims.sub)}; it must be the client_id ${JSON.stringify(ctx.clientId)}.`)) return done();
+    if (fail("sub", "sub_mismatch", `${claims.sub === undefined ? "The assertion has no sub" : `sub is ${JSON.stringify(claims.sub)}`}; set it to the client_id ${JSON.stringify(ctx.clientId)}.`)) return done();
   } else pass("sub", "sub is the client_id.");
 
   const aud = claims.aud;
@@ -211,10 +217,10 @@ export async function checkAssertion(
   } else if (aud === ctx.tokenEndpoint) {
     result.audienceForm = "token_endpoint";
     if (ctx.audienceCompat) pass("aud", `aud is the token endpoint URL, accepted only because this client is in audience compatibility mode. Set it to the issuer "${ctx.issuer}".`);
-    else if (fail("aud", "aud_mismatch", `aud is the token endpoint URL; set it to the issuer "${ctx.issuer}".`)) return done();
+    else if (fail("aud", "aud_mismatch", `aud is the token endpoint URL ("${ctx.tokenEndpoint}"); set it to the issuer "${ctx.issuer}".`)) return done();
   } else {
     result.audienceForm = "other";
-    if (fail("aud", "aud_mismatch", `aud is ${JSON.stringify(aud)}; set it to the issuer "${ctx.issuer}".`)) return done();
+    if (fail("aud", "aud_mismatch", `aud is ${JSON.stringify(aud)}${aud === `${ctx.issuer}/` || `${aud}/` === ctx.issuer ? ", which differs from the issuer only by a trailing slash (aud is compared exactly)" : ""}; set it to the issuer "${ctx.issuer}".`)) return done();
   }
 
   const now = ctx.now.getTime() / 1000;
@@ -223,9 +229,9 @@ export async function checkAssertion(
   if (typeof exp !== "number" || !Number.isFinite(exp)) {
     if (fail("exp", "exp_missing", `The assertion has no numeric exp. Set exp to at most ${maxLifetimeSeconds} s after the time of signing.`)) return done();
   } else if (exp + skew <= now) {
-    if (fail("exp", "expired", `exp passed ${seconds(now - exp)} ago. Sign a fresh assertion for each request (and check the client's clock).`)) return done();
+    if (fail("exp", "expired", `exp passed ${seconds(now - exp)} ago. Sign a fresh assertion for each request, with exp at most ${maxLifetimeSeconds} s ahead (and check the client's clock).`)) return done();
   } else if (exp - now > maxLifetimeSeconds + skew) {
-    if (fail("exp", "exp_too_far", `exp is ${seconds(exp - now)} ahead; the maximum is ${maxLifetimeSeconds} s.`)) return done();
+    if (fail("exp", "exp_too_far", `exp is ${seconds(exp - now)} ahead; the maximum is ${maxLifetimeSeconds} s. Set exp to at most ${maxLifetimeSeconds} s after the time of signing.`)) return done();
   } else pass("exp", `exp is ${seconds(exp - now)} ahead (at most ${maxLifetimeSeconds} s).`);
 
   for (const [name, reason] of [["iat", "iat_future"], ["nbf", "not_yet_valid"]] as const) {
@@ -260,7 +266,7 @@ export async function checkAssertion(
     if (!named) {
       if (fail("key", "kid_unknown", `kid \`${kid}\` is not among this client's keys; its keys are ${list}.`)) return done();
     } else if (!acceptsSignatures(status!)) {
-      if (fail("key", "key_not_active", `The key \`${kid}\` is ${status}${keyStatusHint(named, status!)}; only active and retiring keys are accepted.`)) return done();
+      if (fail("key", "key_not_active", `The key \`${kid}\` is ${status}${keyStatusHint(named, status!)}; only active and retiring keys are accepted. ${activeKids(known, ctx.now)}`)) return done();
     } else {
       const mismatch = alg ? algorithmMismatch(alg, named.jwk) : "the header has no alg";
       if (mismatch) {
@@ -279,7 +285,7 @@ export async function checkAssertion(
       pass("key", `No kid; the client's only key usable for ${alg}, \`${key.kid}\`, is used.`);
     } else if (candidates.length === 0) {
       if (fail("key", "no_usable_key", `None of the client's active keys can verify ${alg || "an assertion without alg"}. Its keys: ${known.map((k) => `\`${k.kid}\` (${k.jwk.kty}${k.jwk.crv ? ` ${k.jwk.crv}` : ""}${k.jwk.alg ? `, ${k.jwk.alg}` : ""})`).join(", ")}.`)) return done();
-    } else if (fail("key", "kid_required", `The assertion has no kid and ${candidates.length} of the client's keys fit ${alg}; put the signing key's kid in the header.`)) return done();
+    } else if (fail("key", "kid_required", `The assertion has no kid and ${candidates.length} of the client's keys fit ${alg} (${candidates.map((k) => `\`${k.kid}\``).join(", ")}); put the signing key's kid in the header.`)) return done();
   }
 
   if (key) {

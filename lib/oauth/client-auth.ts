@@ -44,6 +44,7 @@ const clientSelect = {
   jwksGoodAt: true,
   jwksFailures: true,
   jwksRefreshAt: true,
+  breakGlassUntil: true,
 } as const;
 
 
@@ -151,7 +152,9 @@ export async function authenticateClient(credentials: Credentials, now: Date): P
   if (!client || client.status === "deleted") return failure("client_unknown");
   evidence.clientDbId = client.id;
   if (client.status !== "active") return failure("client_disabled");
-  if (!spaceSeparated(client.acceptedMethods).includes(method)) return failure("method_not_accepted");
+  // a finalised client's break-glass secret is accepted beside its keys until it expires (lib/migration)
+  const breakGlass = method !== "private_key_jwt" && !!client.breakGlassUntil && client.breakGlassUntil > now;
+  if (!spaceSeparated(client.acceptedMethods).includes(method) && !breakGlass) return failure("method_not_accepted");
   const authenticated: AuthenticatedClient = {
     id: client.id,
     clientId: client.clientId,

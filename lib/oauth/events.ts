@@ -59,14 +59,26 @@ export function flushAuthEvents(): Promise<void> {
   return flushing;
 }
 
+// clients whose first assertion is recorded: later batches skip the (no-op) update for them
+const knownAssertionClients = new Set<string>();
+function rememberAssertionClient(id: string): void {
+  if (knownAssertionClients.size >= 100_000) knownAssertionClients.clear();
+  knownAssertionClients.add(id);
+}
+
 async function write(batch: AuthEventInput[]): Promise<void> {
   const secrets = new Map<string, Date>();
   const keys = new Map<string, Date>();
   const clients = new Map<string, { at: Date; method: AuthMethod }>();
+  const firstAssertions = new Map<string, Date>();
   for (const e of batch) {
     if (e.outcome !== "success") continue;
     latest(secrets, e.secretId, e.at);
     latest(keys, e.keyId, e.at);
+    if (e.method === "private_key_jwt" && e.clientDbId && !knownAssertionClients.has(e.clientDbId)) {
+      const seen = firstAssertions.get(e.clientDbId);
+      if (!seen || e.at < seen) firstAssertions.set(e.clientDbId, e.at);
+    }
     const seen = e.clientDbId ? clients.get(e.clientDbId) : undefined;
     if (e.clientDbId && e.method && (!seen || seen.at < e.at)) clients.set(e.clientDbId, { at: e.at, method: e.method });
   }
@@ -93,6 +105,11 @@ async function write(batch: AuthEventInput[]): Promise<void> {
       ...[...clients].map(([id, { at, method }]) =>
         db().client.updateMany({ where: { id, OR: [{ lastAuthAt: null }, { lastAuthAt: { lt: at } }] }, data: { lastAuthAt: at, lastAuthMethod: method } }),
       ),
+      // readiness evidence (lib/migration): the first successful assertion, written once per client
+      ...[...firstAssertions].map(async ([id, at]) => {
+        await db().client.updateMany({ where: { id, firstAssertionAt: null }, data: { firstAssertionAt: at } });
+        rememberAssertionClient(id);
+      }),
     ]);
   } catch (error) {
     // losing a batch of events is acceptable; taking the endpoint down with it is not

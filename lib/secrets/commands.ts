@@ -15,10 +15,17 @@ export type IssuedSecret = { id: string; secret: string; hint: string; expiresAt
 type ClientRef = { id: string; clientId: string; name: string; ownerTeamId: string; status: string; authMethod: string };
 
 /** Creates a secret row inside the caller's transaction (also used when a client is created). */
-export async function insertSecret(tx: Tx, client: ClientRef, actor: Actor, now: Date = new Date()): Promise<IssuedSecret> {
+export async function insertSecret(
+  tx: Tx,
+  client: Pick<ClientRef, "id">,
+  actor: Actor,
+  now: Date = new Date(),
+  /** a break-glass secret: its own short lifetime, flagged until it expires */
+  breakGlass?: { lifetimeMs: number },
+): Promise<IssuedSecret> {
   const { "secret.lifetimeDays": lifetimeDays } = await getSettings(tx);
   const secret = generateSecret();
-  const expiresAt = new Date(now.getTime() + lifetimeDays * DAY_MS);
+  const expiresAt = new Date(now.getTime() + (breakGlass ? breakGlass.lifetimeMs : lifetimeDays * DAY_MS));
   const row = await tx.clientSecret.create({
     data: {
       clientId: client.id,
@@ -27,6 +34,7 @@ export async function insertSecret(tx: Tx, client: ClientRef, actor: Actor, now:
       createdAt: now,
       createdById: actor.type === "user" ? actor.id : null,
       expiresAt,
+      breakGlass: !!breakGlass,
     },
     select: { id: true },
   });

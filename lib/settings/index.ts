@@ -103,6 +103,18 @@ export const SETTINGS = {
     schema: hoursBetween(1, 720),
     default: 24,
   },
+  "migration.dualWindowDays": {
+    label: "Dual window (days)",
+    help: "How long a client accepts both its secret and its key when its migration opens the dual window (the end date can be changed per client). Past it the client is flagged overdue, never cut off.",
+    schema: days(1, 365),
+    default: 30,
+  },
+  "migration.quietDays": {
+    label: "Days without secret use before finalising",
+    help: "Finalising a migration (revoking the secrets) is offered once an assertion has succeeded and the secret has not been used for this many days; earlier needs a typed reason.",
+    schema: days(0, 90),
+    default: 7,
+  },
   "token.lifetimeSeconds": {
     label: "Access token lifetime (seconds)",
     help: "How long an issued access token is valid. Short tokens limit what a stolen token can do.",

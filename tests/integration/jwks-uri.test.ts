@@ -271,16 +271,25 @@ describe("the background refresher", () => {
 });
 
 describe("unlinking", () => {
+  it("refuses to unlink the jwks_uri of a client that authenticates with its keys", async () => {
+    const client = await linkedClient([k1]);
+    const error = await rejection(unlinkJwksUri(cast.operatorOwner, client.id), "conflict");
+    expect(error.message).toMatch(/without them/);
+    expect(await authenticate(client.clientId, k1)).toEqual({ status: 200, reason: null });
+  });
+
   it("retires the uri's keys at once and audits it; linking again brings them back", async () => {
     const client = await linkedClient([k1]);
+    // a secret client that had linked its keys ahead of its migration
+    await db().client.update({ where: { id: client.id }, data: { authMethod: "client_secret_basic", acceptedMethods: "client_secret_basic" } });
     await unlinkJwksUri(cast.operatorOwner, client.id);
     expect(await lastAudit()).toMatchObject({ action: "client.jwks_uri_unlink", details: { uri: `${base}/jwks`, retired: ["k1"] } });
     expect(await clientJwksUri(cast.admin, client.id)).toBeNull();
     expect((await listClientKeys(cast.admin, client.id))[0].status).toBe("retired");
-    expect(await authenticate(client.clientId, k1)).toEqual({ status: 401, reason: "key_not_active" });
     await rejection(unlinkJwksUri(cast.operatorOwner, client.id), "conflict");
 
     await linkJwksUri(cast.operatorOwner, client.id, `${base}/jwks`);
+    await db().client.update({ where: { id: client.id }, data: { acceptedMethods: "private_key_jwt" } });
     expect(await authenticate(client.clientId, k1)).toEqual({ status: 200, reason: null });
   });
 

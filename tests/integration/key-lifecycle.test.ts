@@ -174,11 +174,11 @@ describe("activation and rotation at the token endpoint", () => {
 describe("retiring a key", () => {
   it("retires on a date: accepted until then, and the audit says until when", async () => {
     const key = await makeKey("ES256", "k");
-    const client = await jwtClient(cast.admin, cast.teamA.id, [key]);
-    const [view] = await listClientKeys(cast.admin, client.id);
+    const client = await jwtClient(cast.admin, cast.teamA.id, [key, await makeKey("ES256", "replacement")]);
+    const view = (await listClientKeys(cast.admin, client.id)).find((k) => k.kid === "k")!;
     const until = new Date(Date.now() + 2 * DAY);
     await retireKey(cast.operatorOwner, client.id, view.id, { mode: "scheduled", until });
-    const [after] = await listClientKeys(cast.admin, client.id);
+    const after = (await listClientKeys(cast.admin, client.id)).find((k) => k.kid === "k");
     expect(after).toMatchObject({ status: "retiring", retiringUntil: until });
     expect(await lastAudit()).toMatchObject({ action: "client_key.retire", details: expect.objectContaining({ kid: "k", until: until.toISOString() }) });
     expect(await authenticate(client.clientId, key)).toEqual({ status: 200, reason: null });
@@ -229,15 +229,28 @@ describe("retiring a key", () => {
   }
 
   it("keeps a retiring key (cancels its retirement), but not a retired one", async () => {
-    const client = await jwtClient(cast.admin, cast.teamA.id, [await makeKey("ES256", "k")]);
-    const [view] = await listClientKeys(cast.admin, client.id);
+    const client = await jwtClient(cast.admin, cast.teamA.id, [await makeKey("ES256", "k"), await makeKey("ES256", "other")]);
+    const view = (await listClientKeys(cast.admin, client.id)).find((k) => k.kid === "k")!;
     await retireKey(cast.admin, client.id, view.id, { mode: "scheduled" });
     await keepKey(cast.operatorOwner, client.id, view.id);
-    expect((await listClientKeys(cast.admin, client.id))[0]).toMatchObject({ status: "active", retiringUntil: null });
+    expect((await listClientKeys(cast.admin, client.id)).find((k) => k.kid === "k")).toMatchObject({ status: "active", retiringUntil: null });
     expect(await lastAudit()).toMatchObject({ action: "client_key.keep" });
     await retireKey(cast.admin, client.id, view.id, { mode: "now", reason: "done" });
     await rejection(keepKey(cast.admin, client.id, view.id), "conflict");
     await rejection(retireKey(cast.admin, client.id, view.id, { mode: "now", reason: "again" }), "conflict");
+  });
+
+  it("refuses a planned retirement that would leave a key-only client without a key, but not a compromise", async () => {
+    const client = await jwtClient(cast.admin, cast.teamA.id, [await makeKey("ES256", "only")]);
+    const [view] = await listClientKeys(cast.admin, client.id);
+    const before = await state(client.id);
+    const error = await rejection(retireKey(cast.operatorOwner, client.id, view.id, { mode: "scheduled" }), "conflict");
+    expect(error.message).toMatch(/last key.*without a working credential.*replacement/);
+    expect(await state(client.id)).toEqual(before);
+    // a replacement that is active by then makes the same retirement fine
+    await addKeys(cast.operatorOwner, client.id, { kind: "jwks", text: JSON.stringify({ keys: [(await makeKey("ES256", "next")).publicJwk] }) }, { notBefore: new Date(Date.now() + DAY) });
+    await retireKey(cast.operatorOwner, client.id, view.id, { mode: "scheduled", until: new Date(Date.now() + 2 * DAY) });
+    await retireKey(cast.operatorOwner, client.id, view.id, { mode: "now", reason: "compromised" });
   });
 
   it("refuses to register a retired key again under another kid", async () => {

@@ -21,6 +21,8 @@ describe("updateSettings", () => {
       "keys.recentUseDays": 7,
       "keys.expiringSoonDays": 30,
       "jwks.maxStalenessHours": 24,
+      "migration.dualWindowDays": 30,
+      "migration.quietDays": 7,
       "token.lifetimeSeconds": 600,
       "token.defaultAudience": "",
       "sso.unknownUsers": "refuse",
