@@ -243,6 +243,39 @@ export function jwksUriResource(state: { uri: JwksUriView; fetches: JwksFetchVie
   };
 }
 
+export const Migration = z
+  .object({
+    state: z.enum(["secret_only", "keys_registered", "dual", "private_key_jwt"]),
+    from_method: z.enum(["client_secret_basic", "client_secret_post"]).nullable().describe("the secret method the client used before its dual window"),
+    dual_started_at: timestamp.nullable(),
+    dual_until: timestamp.nullable().describe("the dual window's end date"),
+    overdue: z.boolean().describe("the dual window's end date has passed: flagged, never cut off"),
+    finalised_at: timestamp.nullable(),
+    break_glass_until: timestamp.nullable().describe("a break-glass secret is accepted until then"),
+    readiness: z.object({
+      usable_keys: z.number().int().describe("keys the token endpoint accepts now"),
+      first_assertion_at: timestamp.nullable().describe("the first successful private_key_jwt authentication"),
+      last_secret_use_at: timestamp.nullable(),
+      days_without_secret: z.number().int().nullable(),
+      quiet_days: z.number().int().describe("days without secret use expected before finalising (setting)"),
+      ready_to_finalise: z.boolean().describe("finalising needs no reason"),
+      not_ready_because: z.array(z.string()),
+    }),
+  })
+  .meta({ id: "Migration" });
+
+export const MigrationWindow = z.object({ until: timestamp.optional().describe("the window's end date; default: the dual-window setting. Required to move an open window's end") }).meta({ id: "MigrationWindow" });
+export const MigrationReason = z.object({ reason: z.string().optional().describe("why: required to finalise before the client is ready, and for break-glass") }).meta({ id: "MigrationReason" });
+export const BreakGlassSecret = z
+  .object({
+    id: z.string(),
+    value: z.string().describe("the secret itself: returned this once, never again"),
+    hint: z.string(),
+    expires_at: timestamp,
+    method: z.string().describe("the secret method it is meant for (either secret method is accepted)"),
+  })
+  .meta({ id: "BreakGlassSecret" });
+
 export const ClientCreated = z
   .object({ client: Client, secret: NewSecret.nullable().describe("the first secret, returned this once; null for a private_key_jwt client, which has none") })
   .meta({ id: "ClientCreated" });

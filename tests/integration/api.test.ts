@@ -21,6 +21,11 @@ import * as keepKeyRoute from "@/app/api/v1/clients/[clientId]/keys/[kid]/keep/r
 import * as jwksUriRoute from "@/app/api/v1/clients/[clientId]/jwks-uri/route";
 import * as jwksRefreshRoute from "@/app/api/v1/clients/[clientId]/jwks-uri/refresh/route";
 import * as findKeysRoute from "@/app/api/v1/keys/route";
+import * as migrationRoute from "@/app/api/v1/clients/[clientId]/migration/route";
+import * as dualRoute from "@/app/api/v1/clients/[clientId]/migration/dual/route";
+import * as rollbackRoute from "@/app/api/v1/clients/[clientId]/migration/rollback/route";
+import * as finaliseRoute from "@/app/api/v1/clients/[clientId]/migration/finalise/route";
+import * as breakGlassRoute from "@/app/api/v1/clients/[clientId]/migration/break-glass/route";
 import * as expiringKeysRoute from "@/app/api/v1/keys/expiring/route";
 import * as auditRoute from "@/app/api/v1/audit/route";
 import * as auditExportRoute from "@/app/api/v1/audit/export/route";
@@ -452,6 +457,53 @@ describe("key lifecycle over the API", () => {
     expect(status).toBe(201);
     expect(body.secret).toBeNull();
     expect(body.client).toMatchObject({ auth_method: "private_key_jwt", accepted_methods: ["private_key_jwt"] });
+  });
+});
+
+describe("migration over the API", () => {
+  const clientId = "migration-over-api";
+  const ec = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "jwk" });
+
+  beforeAll(async () => {
+    await createClient(cast.operatorOwner, clientInput(cast.teamA.id, { clientId }));
+  });
+
+  it("walks a client from its secret to private_key_jwt, with the same refusals as the console", async () => {
+    const start = await call(migrationRoute.GET as Route, "GET", "/clients/{client_id}/migration", { token: tokens.auditor, params: { clientId } });
+    expect(start.body).toMatchObject({ state: "secret_only", readiness: { usable_keys: 0, ready_to_finalise: false } });
+    const early = await call(dualRoute.POST as Route, "POST", "/clients/{client_id}/migration/dual", { token: tokens.operatorOwner, params: { clientId } });
+    expect(early.status).toBe(409);
+
+    await call(keysRoute.POST as Route, "POST", "/clients/{client_id}/keys", { token: tokens.operatorOwner, params: { clientId }, body: { jwks: { keys: [{ ...ec, kid: "m1" }] } } });
+    const denied = await call(dualRoute.POST as Route, "POST", "/clients/{client_id}/migration/dual", { token: tokens.operatorOther, params: { clientId } });
+    expect(denied.status).toBe(403);
+    const until = new Date(Date.now() + 10 * 86_400_000).toISOString();
+    const dual = await call(dualRoute.POST as Route, "POST", "/clients/{client_id}/migration/dual", { token: tokens.operatorOwner, params: { clientId }, body: { until } });
+    expect(dual.status).toBe(200);
+    expect(dual.body).toMatchObject({ state: "dual", from_method: "client_secret_basic", dual_until: until, overdue: false, readiness: { usable_keys: 1 } });
+    const moved = await call(dualRoute.POST as Route, "POST", "/clients/{client_id}/migration/dual", { token: tokens.operatorOwner, params: { clientId }, body: { until: new Date(Date.now() + 20 * 86_400_000).toISOString() } });
+    expect(moved.status).toBe(200);
+
+    const notReady = await call(finaliseRoute.POST as Route, "POST", "/clients/{client_id}/migration/finalise", { token: tokens.operatorOwner, params: { clientId } });
+    expect(notReady.status).toBe(422);
+    expect(notReady.body.error.fields).toEqual({ reason: "A reason is required" });
+    const rolled = await call(rollbackRoute.POST as Route, "POST", "/clients/{client_id}/migration/rollback", { token: tokens.operatorOwner, params: { clientId }, body: { reason: "library upgrade first" } });
+    expect(rolled.body).toMatchObject({ state: "keys_registered", dual_until: null });
+    await call(dualRoute.POST as Route, "POST", "/clients/{client_id}/migration/dual", { token: tokens.operatorOwner, params: { clientId } });
+    const done = await call(finaliseRoute.POST as Route, "POST", "/clients/{client_id}/migration/finalise", { token: tokens.operatorOwner, params: { clientId }, body: { reason: "cut-over agreed with the team" } });
+    expect(done.status).toBe(200);
+    expect(done.body.state).toBe("private_key_jwt");
+
+    const operatorGlass = await call(breakGlassRoute.POST as Route, "POST", "/clients/{client_id}/migration/break-glass", { token: tokens.operatorOwner, params: { clientId }, body: { reason: "lost" } });
+    expect(operatorGlass.status).toBe(403);
+    const glass = await call(breakGlassRoute.POST as Route, "POST", "/clients/{client_id}/migration/break-glass", { token: tokens.admin, params: { clientId }, body: { reason: "key lost with the host" } });
+    expect(glass.status).toBe(201);
+    expect(glass.body.value).toMatch(/^kss_/);
+    const after = await call(migrationRoute.GET as Route, "GET", "/clients/{client_id}/migration", { token: tokens.auditor, params: { clientId } });
+    expect(after.body.break_glass_until).toBe(glass.body.expires_at);
+    expect(JSON.stringify(after.body)).not.toContain(glass.body.value);
+    const unknown = await call(finaliseRoute.POST as Route, "POST", "/clients/{client_id}/migration/finalise", { token: tokens.admin, params: { clientId }, body: { force: true } });
+    expect(unknown.status).toBe(422);
   });
 });
 

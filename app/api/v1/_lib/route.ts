@@ -43,4 +43,11 @@ export async function jsonBody(request: Request): Promise<Record<string, unknown
   return body as Record<string, unknown>;
 }
 
+/** Like jsonBody, but an empty body is an empty object: for steps whose fields are all optional. */
+export async function optionalJsonBody(request: Request): Promise<Record<string, unknown>> {
+  const text = await request.text();
+  if (!text.trim()) return {};
+  return jsonBody(new Request(request.url, { method: "POST", body: text }));
+}
+
 export const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
