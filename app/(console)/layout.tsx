@@ -10,6 +10,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     { href: "/", label: "Overview" },
     { href: "/clients", label: "Clients" },
     { href: "/keys", label: "Keys" },
+    { href: "/debugger", label: "Debugger" },
     { href: "/audit", label: "Audit trail" },
     { href: "/users", label: "Users" },
     { href: "/teams", label: "Teams" },
