@@ -16,7 +16,10 @@ import { issuer } from "@/lib/config";
 import { clientJwksUri, listClientKeys } from "@/lib/keys/queries";
 import { ASSERTION_ALGORITHMS } from "@/lib/oauth/algorithms";
 import { ACTIVITY_WINDOW_DAYS, clientAuthActivity } from "@/lib/oauth/queries";
+import { getMigration, type MigrationView } from "@/lib/migration/state";
+import { BREAK_GLASS_HOURS } from "@/lib/migration/steps";
 import { getSettings } from "@/lib/settings";
+import { MigrationPanel, type MigrationData } from "@/components/migration/migration-panel";
 import { ageInDays, secretStatus } from "@/lib/secrets/status";
 import { orNotFound, requirePageActor } from "../../../_lib/session";
 
@@ -31,20 +34,44 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function migrationData(view: MigrationView): MigrationData {
+  const r = view.readiness;
+  return {
+    state: view.state,
+    from: view.from,
+    dualStartedAt: iso(view.dualStartedAt),
+    dualUntil: iso(view.dualUntil),
+    overdue: view.overdue,
+    finalisedAt: iso(view.finalisedAt),
+    breakGlassUntil: iso(view.breakGlassUntil),
+    usableKeys: r.usableKeys,
+    firstAssertionAt: iso(r.firstAssertionAt),
+    lastSecretUseAt: iso(r.lastSecretUseAt),
+    daysWithoutSecret: r.daysWithoutSecret,
+    quietDays: r.quietDays,
+    readyToFinalise: r.readyToFinalise,
+    notReadyBecause: r.notReadyBecause,
+  };
+}
+
 export default async function ClientPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor("client.read");
   const { id } = await params;
   const client = await orNotFound(getClient(actor, id));
-  const [audit, settings, keys, jwksUri, activity] = await Promise.all([
+  const [audit, settings, keys, jwksUri, activity, migration] = await Promise.all([
     recentAuditFor(actor, "client", client.clientId),
     getSettings(),
     listClientKeys(actor, client.id),
     client.keySource === "jwks_uri" ? clientJwksUri(actor, client.id) : null,
     clientAuthActivity(actor, client.id),
+    getMigration(actor, client.id),
   ]);
   const canChange = can(actor, "client.update", { teamId: client.ownerTeam.id });
   const canManageSecrets = can(actor, "secret.manage", { teamId: client.ownerTeam.id });
   const canManageKeys = can(actor, "key.manage", { teamId: client.ownerTeam.id });
+  const canMigrate = can(actor, "migration.manage", { teamId: client.ownerTeam.id });
   const now = new Date();
   const secrets = client.secrets.map((s) => ({
     id: s.id,
@@ -80,6 +107,16 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           {actor.role === "auditor" ? "Auditors have read-only access." : `Owned by ${client.ownerTeam.name}; only its members and administrators can change it.`}
         </p>
       )}
+      <Card title="Migration to private_key_jwt" className="mb-6" id="migration">
+        <MigrationPanel
+          clientDbId={client.id}
+          migration={migrationData(migration)}
+          canMigrate={canMigrate}
+          canBreakGlass={can(actor, "migration.break_glass")}
+          dualWindowDays={settings["migration.dualWindowDays"]}
+          breakGlassHours={BREAK_GLASS_HOURS}
+        />
+      </Card>
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Registration" className="lg:col-span-1">
           <dl className="divide-y divide-slate-100">
@@ -112,7 +149,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           />
         </Card>
       </div>
-      <Card title="Keys" className="mt-6" id="keys">
+      <Card title="Keys" className="mt-6" id="keys" actions={<ButtonLink href="/debugger" variant="secondary">Debug an assertion</ButtonLink>}>
         <KeysPanel
           clientDbId={client.id}
           keys={keyRows}
