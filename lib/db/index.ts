@@ -52,12 +52,15 @@ export function transaction<T>(fn: (tx: Tx) => Promise<T>, options: { timeoutMs?
   return db()
     .$transaction(fn, { timeout: Math.max(15_000, options.timeoutMs ?? 0), maxWait: 15_000 })
     .then((result) => {
-      writeEpoch += 1;
+      epoch.value += 1;
       return result;
     });
 }
 
-let writeEpoch = 0;
+// on globalThis, like the client: Next.js may load this module once per layer (server actions, route
+// handlers), and a change committed by a server action must reach the token route's cache in the same process
+const epochHolder = globalThis as unknown as { __keyshiftWriteEpoch?: { value: number } };
+const epoch = (epochHolder.__keyshiftWriteEpoch ??= { value: 0 });
 
 /**
  * Counts the domain transactions this process has committed (every domain change goes through
@@ -65,7 +68,7 @@ let writeEpoch = 0;
  * made by other instances reach it when its entries expire.
  */
 export function writeEpochOf(): number {
-  return writeEpoch;
+  return epoch.value;
 }
 
 /** True when a Prisma error is a unique-constraint violation (P2002). */
