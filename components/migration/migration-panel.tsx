@@ -295,8 +295,14 @@ export function MigrationPanel({ clientDbId, migration: m, canMigrate, canBreakG
       {m.state === "dual" && (
         <>
           <p className="text-sm">
-            Dual window since {m.dualStartedAt ? formatDate(m.dualStartedAt, true) : "—"}, ends {m.dualUntil ? formatDate(m.dualUntil, true) : "—"}{" "}
-            {m.overdue && <Badge tone="red">overdue</Badge>}. Both <code>{m.from}</code> and <code>private_key_jwt</code> are accepted.
+            Dual window since {m.dualStartedAt ? formatDate(m.dualStartedAt, true) : "—"}, ends {m.dualUntil ? formatDate(m.dualUntil, true) : "—"}
+            {m.overdue && (
+              <>
+                {" "}
+                <Badge tone="red">overdue</Badge>
+              </>
+            )}
+            . Both <code>{m.from}</code> and <code>private_key_jwt</code> are accepted.
           </p>
           {m.overdue && (
             <Notice tone="amber" title="The dual window is overdue">

@@ -87,7 +87,10 @@ export async function readiness(client: MigrationRow, now: Date, tx: Tx = db()):
   const notReadyBecause: string[] = [];
   if (!firstAssertion) notReadyBecause.push("no assertion has succeeded yet");
   if (daysWithoutSecret === null) notReadyBecause.push("the secret's quiet period has not started (the dual window is not open)");
-  else if (daysWithoutSecret < quietDays) notReadyBecause.push(`the secret was used ${daysWithoutSecret} day${daysWithoutSecret === 1 ? "" : "s"} ago; ${quietDays} without use are expected`);
+  else if (daysWithoutSecret < quietDays) {
+    const when = daysWithoutSecret === 0 ? "today" : `${daysWithoutSecret} day${daysWithoutSecret === 1 ? "" : "s"} ago`;
+    notReadyBecause.push(`the secret was used ${when}; ${quietDays} days without use are expected`);
+  }
   return {
     usableKeys,
     firstAssertionAt: firstAssertion?.at ?? null,

@@ -76,7 +76,7 @@ describe("a whole migration", () => {
     let view = await getMigration(cast.auditor, client.id);
     expect(view.readiness).toMatchObject({ usableKeys: 1, readyToFinalise: false, daysWithoutSecret: 0, quietDays: 7 });
     expect(view.readiness.firstAssertionAt).not.toBeNull();
-    expect(view.readiness.notReadyBecause).toEqual([expect.stringMatching(/used 0 days ago; 7 without use/)]);
+    expect(view.readiness.notReadyBecause).toEqual([expect.stringMatching(/used today; 7 days without use/)]);
 
     // eight quiet days later (the secret's last use moved back), it is
     await db().clientSecret.updateMany({ where: { clientId: client.id }, data: { lastUsedAt: new Date(Date.now() - 8 * DAY) } });
