@@ -54,6 +54,11 @@ test("a client moves from its secret to private_key_jwt without an outage, and t
   await page.getByRole("form", { name: "Register keys" }).getByRole("button", { name: "Register keys" }).click();
   await expect(page.locator('[data-testid="key-row"][data-kid="ledger-2026"]')).toBeVisible();
   await expect(migration).toHaveAttribute("data-state", "keys_registered");
+  // the client team's copy-ready code names this client, its key and the issuer
+  const snippet = page.getByTestId("snippet");
+  for (const text of [`"${clientId}"`, `kid: "ledger-2026"`, `"${E2E.issuer}"`, "setAudience(issuer)"]) await expect(snippet).toContainText(text);
+  await page.getByTestId("client-snippets").getByRole("button", { name: "Node.js (openid-client)" }).click();
+  await expect(snippet).toContainText(`client.PrivateKeyJwt({ key, kid: "ledger-2026" })`);
   // registering changed nothing for live traffic: an assertion is not accepted yet
   expect(kit(["token", "--issuer", E2E.issuer, "--client-id", clientId, "--key", keyFile]).status).toBe(3);
 

@@ -20,6 +20,7 @@ import { getMigration, type MigrationView } from "@/lib/migration/state";
 import { BREAK_GLASS_HOURS } from "@/lib/migration/steps";
 import { getSettings } from "@/lib/settings";
 import { MigrationPanel, type MigrationData } from "@/components/migration/migration-panel";
+import { ClientSnippets } from "@/components/migration/client-snippets";
 import { ageInDays, secretStatus } from "@/lib/secrets/status";
 import { orNotFound, requirePageActor } from "../../../_lib/session";
 
@@ -35,6 +36,13 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The algorithm a key signs with: its own alg, else the usual one for its type. */
+function algorithmOf(key: { alg: string | null; kty: string; crv: string | null }): string {
+  if (key.alg) return key.alg;
+  if (key.kty === "EC") return ({ "P-256": "ES256", "P-384": "ES384", "P-521": "ES512" } as Record<string, string>)[key.crv ?? ""] ?? "ES256";
+  return key.kty === "OKP" ? "EdDSA" : "PS256";
+}
 
 function migrationData(view: MigrationView): MigrationData {
   const r = view.readiness;
@@ -88,6 +96,8 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
   const recentUseMs = settings["keys.recentUseDays"] * 86_400_000;
   const keyRows = keys.map((k) => keyRow(k, now, recentUseMs));
   const resources = spaceSeparated(client.resources);
+  // the snippets name the key the client should sign with: its newest active one
+  const signingKey = keys.find((k) => k.status === "active");
 
   return (
     <>
@@ -159,6 +169,9 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           recentUseDays={settings["keys.recentUseDays"]}
           algorithms={ASSERTION_ALGORITHMS}
         />
+      </Card>
+      <Card title="Client setup: private_key_jwt" className="mt-6" id="setup">
+        <ClientSnippets clientId={client.clientId} issuer={issuer()} kid={signingKey?.kid ?? null} alg={signingKey ? algorithmOf(signingKey) : "ES256"} />
       </Card>
       <Card title="Authentication activity" className="mt-6" id="activity">
         <AuthActivityPanel activity={activity} windowDays={ACTIVITY_WINDOW_DAYS} issuer={issuer()} audienceCompat={client.audienceCompat} />
