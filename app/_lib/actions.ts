@@ -1,7 +1,7 @@
 // The one wrapper every server action goes through: resolve the actor from the session (role from the
 // database), run one domain function, and map its outcome to a result the form can show.
 import type { UserActor } from "@/lib/auth/actor";
-import { DomainError } from "@/lib/errors";
+import { DomainError, invalid } from "@/lib/errors";
 import { logUnexpected } from "@/lib/log";
 import { currentActor } from "./session";
 
@@ -36,4 +36,22 @@ export function formObject(formData: FormData, arrays: readonly string[] = []): 
   }
   for (const key of arrays) result[key] ??= [];
   return result;
+}
+
+/** A text field of a submitted form ("" when absent or a file). */
+export function formText(formData: FormData, name: string): string {
+  const value = formData.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+/**
+ * A date field sent as ISO 8601 (the form's LocalDateTimeInput converts the person's local time);
+ * empty is null, anything unreadable an `invalid` error naming the field.
+ */
+export function formDate(formData: FormData, name: string): Date | null {
+  const value = formText(formData, name).trim();
+  if (!value) return null;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw invalid("Enter a valid date and time.", { [name]: "Not a date" });
+  return date;
 }

@@ -7,25 +7,12 @@ import { invalid, malformed, notFound } from "../errors";
 import { clientJwksUri, expiringKeys, findKeysByThumbprint, listClientKeys } from "../keys/queries";
 import { addKeys, keepKey, retireKey, type KeyMaterial } from "../keys/lifecycle";
 import { linkJwksUri, refreshJwksNow, unlinkJwksUri } from "../keys/jwks-uri";
+import { onlyFields, optionalBoolean, optionalDate, optionalString } from "./body";
 import { clientKeyResource, jwksUriResource, keyWithClientResource } from "./resources";
 
 export async function apiListKeys(actor: UserActor, clientId: string) {
   const keys = await listClientKeys(actor, await clientDbIdByClientId(clientId));
   return { data: keys.map(clientKeyResource) };
-}
-
-function optionalDate(value: unknown, field: string): Date | null {
-  if (value === undefined || value === null) return null;
-  const date = typeof value === "string" ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) throw invalid(`${field} must be an ISO 8601 date-time.`, { [field]: "Not a date-time" });
-  return date;
-}
-
-function optionalString(body: Record<string, unknown>, field: string): string | undefined {
-  const value = body[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== "string") throw invalid(`${field} must be a string.`, { [field]: "Not a string" });
-  return value;
 }
 
 /** One kind of material per request: a JWKS (also accepted as the whole body), a PEM key or a certificate. */
@@ -42,15 +29,14 @@ function materialOf(body: Record<string, unknown>): KeyMaterial {
   return { kind: "pem", text, kid: optionalString(body, "kid"), alg: optionalString(body, "alg") };
 }
 
-const KEY_FIELDS = new Set(["jwks", "keys", "pem", "certificate", "kid", "alg", "not_before", "retire_current"]);
+const KEY_FIELDS = ["jwks", "keys", "pem", "certificate", "kid", "alg", "not_before", "retire_current"];
 
 /** POST body: the material and options. Every key is checked first; either all are added or none. */
 export async function apiRegisterKeys(actor: UserActor, clientId: string, body: Record<string, unknown>) {
-  const unknown = Object.keys(body).filter((k) => !KEY_FIELDS.has(k));
-  if (unknown.length) throw invalid(`Unknown field${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}.`, Object.fromEntries(unknown.map((k) => [k, "Unknown field"])));
-  if (body.retire_current !== undefined && typeof body.retire_current !== "boolean") throw invalid("retire_current must be true or false.", { retire_current: "Not a boolean" });
+  onlyFields(body, KEY_FIELDS);
+  const retireCurrent = optionalBoolean(body, "retire_current") ?? false;
   const id = await clientDbIdByClientId(clientId);
-  const added = await addKeys(actor, id, materialOf(body), { notBefore: optionalDate(body.not_before, "not_before"), retireCurrent: body.retire_current === true });
+  const added = await addKeys(actor, id, materialOf(body), { notBefore: optionalDate(body, "not_before"), retireCurrent });
   const kids = new Set(added.keys.map((k) => k.kid));
   const keys = await listClientKeys(actor, id);
   return {
@@ -76,9 +62,10 @@ export async function apiRetireKey(actor: UserActor, clientId: string, kid: stri
   const id = await clientDbIdByClientId(clientId);
   const keyId = await keyIdOf(id, kid);
   if (body.mode !== "scheduled" && body.mode !== "now") throw invalid('mode must be "scheduled" or "now".', { mode: "scheduled or now" });
-  if (body.confirm_recent_use !== undefined && typeof body.confirm_recent_use !== "boolean") throw invalid("confirm_recent_use must be true or false.", { confirm_recent_use: "Not a boolean" });
-  const request = body.mode === "now" ? { mode: "now" as const, reason: optionalString(body, "reason") ?? "" } : { mode: "scheduled" as const, until: optionalDate(body.until, "until") };
-  await retireKey(actor, id, keyId, request, body.confirm_recent_use === true);
+  onlyFields(body, ["mode", "until", "reason", "confirm_recent_use"]);
+  const confirmRecentUse = optionalBoolean(body, "confirm_recent_use") ?? false;
+  const request = body.mode === "now" ? { mode: "now" as const, reason: optionalString(body, "reason") ?? "" } : { mode: "scheduled" as const, until: optionalDate(body, "until") };
+  await retireKey(actor, id, keyId, request, confirmRecentUse);
   return keyResource(actor, id, kid);
 }
 

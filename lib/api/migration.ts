@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { UserActor } from "../auth/actor";
 import { clientDbIdByClientId } from "../clients/queries";
 import { invalid } from "../errors";
+import { onlyFields, optionalDate, optionalString } from "./body";
 import { getMigration, type MigrationView } from "../migration/state";
 import { changeDualWindow, finaliseMigration, issueBreakGlassSecret, openDualWindow, rollBackDualWindow } from "../migration/steps";
 import { Migration } from "./resources";
@@ -31,33 +32,13 @@ export function migrationResource(view: MigrationView): z.infer<typeof Migration
   };
 }
 
-function only(body: Record<string, unknown>, allowed: string[]): void {
-  const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
-  if (unknown.length) throw invalid(`Unknown field${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}.`, Object.fromEntries(unknown.map((k) => [k, "Unknown field"])));
-}
-
-function optionalString(body: Record<string, unknown>, field: string): string | undefined {
-  const value = body[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== "string") throw invalid(`${field} must be a string.`, { [field]: "Not a string" });
-  return value;
-}
-
-function optionalDate(body: Record<string, unknown>, field: string): Date | null {
-  const value = optionalString(body, field);
-  if (value === undefined) return null;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw invalid(`${field} must be an ISO 8601 date-time.`, { [field]: "Not a date-time" });
-  return date;
-}
-
 export async function apiGetMigration(actor: UserActor, clientId: string) {
   return migrationResource(await getMigration(actor, await clientDbIdByClientId(clientId)));
 }
 
 /** POST …/migration/dual: opens the dual window, or moves its end date when it is open. */
 export async function apiDualWindow(actor: UserActor, clientId: string, body: Record<string, unknown>) {
-  only(body, ["until"]);
+  onlyFields(body, ["until"]);
   const id = await clientDbIdByClientId(clientId);
   const until = optionalDate(body, "until");
   const current = await getMigration(actor, id);
@@ -69,17 +50,17 @@ export async function apiDualWindow(actor: UserActor, clientId: string, body: Re
 }
 
 export async function apiRollBack(actor: UserActor, clientId: string, body: Record<string, unknown>) {
-  only(body, ["reason"]);
+  onlyFields(body, ["reason"]);
   return migrationResource(await rollBackDualWindow(actor, await clientDbIdByClientId(clientId), optionalString(body, "reason")));
 }
 
 export async function apiFinalise(actor: UserActor, clientId: string, body: Record<string, unknown>) {
-  only(body, ["reason"]);
+  onlyFields(body, ["reason"]);
   return migrationResource(await finaliseMigration(actor, await clientDbIdByClientId(clientId), { reason: optionalString(body, "reason") }));
 }
 
 export async function apiBreakGlass(actor: UserActor, clientId: string, body: Record<string, unknown>) {
-  only(body, ["reason"]);
+  onlyFields(body, ["reason"]);
   const secret = await issueBreakGlassSecret(actor, await clientDbIdByClientId(clientId), optionalString(body, "reason") ?? "");
   return { id: secret.id, value: secret.secret, hint: secret.hint, expires_at: secret.expiresAt.toISOString(), method: secret.method };
 }

@@ -1,6 +1,6 @@
 // The kit's command lines, parsed with node:util parseArgs and checked into typed options. Every
 // mistake is a UsageError naming the command and the option, before any file is read or written.
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { optionParser, type Options, type OptionValues } from "../cli/options";
 import { ASSERTION_ALGORITHMS } from "../oauth/algorithms";
 import { UsageError } from "./usage";
 
@@ -26,37 +26,8 @@ export type AssertionOptions = {
 };
 export type TokenOptions = AssertionOptions & { scope?: string; resource?: string; tokenEndpoint?: string; json: boolean };
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
-type Values = Record<string, string | boolean | undefined>;
-
-function parseOptions(command: string, args: string[], options: Options): Values {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as Values;
-  } catch (error) {
-    throw new UsageError(`${command}: ${describeParseError(error)}`);
-  }
-}
-
-function describeParseError(error: unknown): string {
-  const { code, message } = error as { code?: string; message?: string };
-  const quoted = /'([^']+)'/.exec(message ?? "")?.[1] ?? "";
-  switch (code) {
-    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-      return `unknown option ${quoted}`;
-    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-      return /does not take an argument/.test(message ?? "") ? `option ${quoted} takes no value` : `option ${quoted.split(" ")[0]} needs a value`;
-    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
-      return "unexpected argument (every value follows its --option)";
-    default:
-      return message ?? "invalid arguments";
-  }
-}
-
-function required(command: string, values: Values, name: string): string {
-  const value = values[name];
-  if (typeof value !== "string" || !value.trim()) throw new UsageError(`${command}: --${name} is required`);
-  return value;
-}
+type Values = OptionValues;
+const { parseOptions, required } = optionParser(UsageError);
 
 function optional(command: string, values: Values, name: string): string | undefined {
   const value = values[name];
@@ -108,7 +79,7 @@ export function parseKeygenArgs(args: string[]): KeygenOptions {
   return { alg, bits, kid, out: optional(c, values, "out") ?? "." };
 }
 
-const ASSERTION_FLAGS: Options = {
+const ASSERTION_FLAGS = {
   "client-id": { type: "string" },
   key: { type: "string" },
   issuer: { type: "string" },
@@ -116,7 +87,7 @@ const ASSERTION_FLAGS: Options = {
   alg: { type: "string" },
   kid: { type: "string" },
   typ: { type: "string" },
-};
+} as const satisfies Options;
 
 function assertionOptions(c: string, values: Values): AssertionOptions {
   const lifetimeText = optional(c, values, "lifetime");

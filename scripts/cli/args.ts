@@ -1,38 +1,5 @@
-// Option parsing for one command with node:util parseArgs, turning its errors into usage errors that
-// name the command and the option.
-import { parseArgs, type ParseArgsConfig } from "node:util";
+// Option parsing for one admin CLI command: lib/cli/options.ts with the CLI's usage error (exit 2).
+import { optionParser } from "../../lib/cli/options";
 import { UsageError } from "./usage";
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
-
-export function parseOptions<O extends Options>(command: string, args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UsageError(`${command}: ${describeParseError(error)}`);
-  }
-}
-
-function describeParseError(error: unknown): string {
-  const { code, message } = error as { code?: string; message?: string };
-  const quoted = /'([^']+)'/.exec(message ?? "")?.[1] ?? "";
-  switch (code) {
-    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-      return `unknown option ${quoted}`;
-    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-      // a value given to a flag (--password=x), or a string option with none (--email at the end, --email --role)
-      return /does not take an argument/.test(message ?? "") ? `option ${quoted} takes no value` : `option ${quoted.split(" ")[0]} needs a value`;
-    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
-      // not echoed: it may be a password typed after --password, which reads from standard input
-      return "unexpected argument (every value follows its --option)";
-    default:
-      return message ?? "invalid arguments";
-  }
-}
-
-/** A required string option, present and not blank. */
-export function required(command: string, values: Record<string, unknown>, name: string): string {
-  const value = values[name];
-  if (typeof value !== "string" || !value.trim()) throw new UsageError(`${command}: --${name} is required`);
-  return value;
-}
+export const { parseOptions, required } = optionParser(UsageError);

@@ -5,33 +5,20 @@ import { revalidatePath } from "next/cache";
 import { linkJwksUri, refreshJwksNow, unlinkJwksUri } from "@/lib/keys/jwks-uri";
 import { addKeys, keepKey, retireKey, type KeyMaterial } from "@/lib/keys/lifecycle";
 import { invalid } from "@/lib/errors";
-import { runAction, type ActionResult } from "../../_lib/actions";
+import { formDate, formText, runAction, type ActionResult } from "../../_lib/actions";
 
 export type RegisteredKeys = { keys: { kid: string; thumbprint: string; kidAssigned: boolean; expiresAt: string | null }[]; retiring: { kid: string; until: string }[] };
 
-const text = (formData: FormData, name: string) => {
-  const value = formData.get(name);
-  return typeof value === "string" ? value : "";
-};
-
-/** A date field sent as ISO 8601 by the form (the browser converts the person's local time); empty: none. */
-function dateField(formData: FormData, name: string): Date | null {
-  const value = text(formData, name).trim();
-  if (!value) return null;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw invalid("Enter a valid date and time.", { [name]: "Not a date" });
-  return date;
-}
 
 function materialOf(formData: FormData): KeyMaterial {
-  if (text(formData, "kind") === "pem") return { kind: "pem", text: text(formData, "pem"), kid: text(formData, "kid").trim() || undefined, alg: text(formData, "alg") || undefined };
-  return { kind: "jwks", text: text(formData, "jwks") };
+  if (formText(formData, "kind") === "pem") return { kind: "pem", text: formText(formData, "pem"), kid: formText(formData, "kid").trim() || undefined, alg: formText(formData, "alg") || undefined };
+  return { kind: "jwks", text: formText(formData, "jwks") };
 }
 
 export async function addKeysAction(clientDbId: string, _prev: unknown, formData: FormData): Promise<ActionResult<RegisteredKeys>> {
   const result = await runAction(
     async (actor) => {
-      const added = await addKeys(actor, clientDbId, materialOf(formData), { notBefore: dateField(formData, "not_before"), retireCurrent: formData.get("retire_current") === "on" });
+      const added = await addKeys(actor, clientDbId, materialOf(formData), { notBefore: formDate(formData, "not_before"), retireCurrent: formData.get("retire_current") === "on" });
       return {
         keys: added.keys.map((k) => ({ kid: k.kid, thumbprint: k.thumbprint, kidAssigned: k.kidAssigned, expiresAt: k.expiresAt?.toISOString() ?? null })),
         retiring: added.retiring.map((r) => ({ kid: r.kid, until: r.until.toISOString() })),
@@ -44,10 +31,10 @@ export async function addKeysAction(clientDbId: string, _prev: unknown, formData
 }
 
 export async function retireKeyAction(clientDbId: string, keyId: string, _prev: unknown, formData: FormData): Promise<ActionResult> {
-  const now = text(formData, "mode") === "now";
+  const now = formText(formData, "mode") === "now";
   const result = await runAction(
     (actor) =>
-      retireKey(actor, clientDbId, keyId, now ? { mode: "now", reason: text(formData, "reason") } : { mode: "scheduled", until: dateField(formData, "until") }, formData.get("confirm_recent_use") === "on"),
+      retireKey(actor, clientDbId, keyId, now ? { mode: "now", reason: formText(formData, "reason") } : { mode: "scheduled", until: formDate(formData, "until") }, formData.get("confirm_recent_use") === "on"),
     now ? "Key retired: it no longer authenticates the client." : "Key retiring: it stays accepted until the date you set.",
   );
   if (result.ok) revalidatePath(`/clients/${clientDbId}`);
@@ -63,7 +50,7 @@ export async function keepKeyAction(clientDbId: string, keyId: string): Promise<
 export async function linkJwksUriAction(clientDbId: string, _prev: unknown, formData: FormData): Promise<ActionResult<{ kids: string[]; ignored: number }>> {
   const result = await runAction(
     async (actor) => {
-      const outcome = await linkJwksUri(actor, clientDbId, text(formData, "jwks_uri"));
+      const outcome = await linkJwksUri(actor, clientDbId, formText(formData, "jwks_uri"));
       return { kids: outcome.added, ignored: outcome.ignored.length };
     },
     (data) => `Linked: ${data.kids.length} signing key${data.kids.length === 1 ? "" : "s"} found${data.ignored ? `, ${data.ignored} ignored` : ""}.`,

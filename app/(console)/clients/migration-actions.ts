@@ -4,23 +4,10 @@
 import { revalidatePath } from "next/cache";
 import { invalid } from "@/lib/errors";
 import { changeDualWindow, finaliseMigration, issueBreakGlassSecret, openDualWindow, rollBackDualWindow } from "@/lib/migration/steps";
-import { runAction, type ActionResult } from "../../_lib/actions";
+import { formDate, formText, runAction, type ActionResult } from "../../_lib/actions";
 
 export type BreakGlassRevealed = { secret: string; hint: string; expiresAt: string; method: string };
 
-const text = (formData: FormData, name: string) => {
-  const value = formData.get(name);
-  return typeof value === "string" ? value : "";
-};
-
-/** An ISO 8601 date from the form (the browser converts the person's local time); empty: the default. */
-function dateField(formData: FormData, name: string): Date | null {
-  const value = text(formData, name).trim();
-  if (!value) return null;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw invalid("Enter a valid date and time.", { [name]: "Not a date" });
-  return date;
-}
 
 async function step<T>(clientDbId: string, fn: Parameters<typeof runAction<T>>[0], message: string): Promise<ActionResult<T>> {
   const result = await runAction(fn, message);
@@ -29,14 +16,14 @@ async function step<T>(clientDbId: string, fn: Parameters<typeof runAction<T>>[0
 }
 
 export async function openDualWindowAction(clientDbId: string, _prev: unknown, formData: FormData): Promise<ActionResult> {
-  return step(clientDbId, (actor) => openDualWindow(actor, clientDbId, { until: dateField(formData, "until") }), "Dual window open: the secret and the key are both accepted.");
+  return step(clientDbId, (actor) => openDualWindow(actor, clientDbId, { until: formDate(formData, "until") }), "Dual window open: the secret and the key are both accepted.");
 }
 
 export async function changeDualWindowAction(clientDbId: string, _prev: unknown, formData: FormData): Promise<ActionResult> {
   return step(
     clientDbId,
     async (actor) => {
-      const until = dateField(formData, "until");
+      const until = formDate(formData, "until");
       if (!until) throw invalid("Choose the new end date.", { until: "Required" });
       return changeDualWindow(actor, clientDbId, until);
     },
@@ -45,18 +32,18 @@ export async function changeDualWindowAction(clientDbId: string, _prev: unknown,
 }
 
 export async function rollBackAction(clientDbId: string, _prev: unknown, formData: FormData): Promise<ActionResult> {
-  return step(clientDbId, (actor) => rollBackDualWindow(actor, clientDbId, text(formData, "reason")), "Rolled back: only the secret is accepted; the keys stay registered.");
+  return step(clientDbId, (actor) => rollBackDualWindow(actor, clientDbId, formText(formData, "reason")), "Rolled back: only the secret is accepted; the keys stay registered.");
 }
 
 export async function finaliseAction(clientDbId: string, _prev: unknown, formData: FormData): Promise<ActionResult> {
-  return step(clientDbId, (actor) => finaliseMigration(actor, clientDbId, { reason: text(formData, "reason") }), "Finalised: only assertions are accepted; the secrets are revoked.");
+  return step(clientDbId, (actor) => finaliseMigration(actor, clientDbId, { reason: formText(formData, "reason") }), "Finalised: only assertions are accepted; the secrets are revoked.");
 }
 
 export async function breakGlassAction(clientDbId: string, _prev: unknown, formData: FormData): Promise<ActionResult<BreakGlassRevealed>> {
   return step(
     clientDbId,
     async (actor) => {
-      const issued = await issueBreakGlassSecret(actor, clientDbId, text(formData, "reason"));
+      const issued = await issueBreakGlassSecret(actor, clientDbId, formText(formData, "reason"));
       return { secret: issued.secret, hint: issued.hint, expiresAt: issued.expiresAt.toISOString(), method: issued.method };
     },
     "Break-glass secret issued.",
