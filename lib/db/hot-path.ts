@@ -1,5 +1,5 @@
-// The token endpoint's two writes per request, the jti reservation and the authentication events,
-// through the database drivers' own prepared statements. Prisma 6.19 compiles every query in
+// The token endpoint's two writes per request, the jti reservation (group-committed, below) and the
+// authentication events (batched by lib/oauth/events.ts), through the database drivers' own prepared statements. Prisma 6.19 compiles every query in
 // WebAssembly without a plan cache: measured alone, its committed insert cost 1.4-1.9 ms, most of a
 // token request's CPU (bench:token). Everything else, and every domain write, stays with Prisma.
 // Column formats match Prisma's: SQLite keeps DateTime as ISO text with "+00:00", PostgreSQL as
@@ -31,12 +31,54 @@ type HotPath = {
 
 const EVENT_COLUMNS = ["at", "endpoint", "clientDbId", "clientId", "method", "outcome", "reason", "kid", "secretHint", "audienceForm", "address"] as const;
 
+type Reservation = { clientDbId: string; jti: string; expiresAt: Date; resolve: (fresh: boolean) => void; reject: (error: unknown) => void };
+
+/**
+ * Group commit for jti reservations: the reservations that arrive within one turn of the event loop are
+ * written in one transaction (one commit, one fsync with SQLite's synchronous=FULL; one round trip with
+ * PostgreSQL), and each caller is answered only after that commit, so a reservation is still durable
+ * before its token is issued. A (client, jti) repeated within one batch counts once: the first caller
+ * gets the database's answer, the others are told it was taken.
+ */
+function groupCommit(write: (batch: Reservation[]) => Promise<boolean[]> | boolean[]): (clientDbId: string, jti: string, expiresAt: Date) => Promise<boolean> {
+  let queue: Reservation[] = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    const first = new Map<string, Reservation>();
+    const unique: Reservation[] = [];
+    for (const r of batch) {
+      const key = `${r.clientDbId}\u0000${r.jti}`;
+      if (first.has(key)) continue;
+      first.set(key, r);
+      unique.push(r);
+    }
+    Promise.resolve()
+      .then(() => write(unique))
+      .then(
+        (fresh) => {
+          const answer = new Map(unique.map((r, i) => [r, fresh[i]]));
+          for (const r of batch) r.resolve(answer.get(r) ?? false);
+        },
+        (error) => {
+          for (const r of batch) r.reject(error);
+        },
+      );
+  };
+  return (clientDbId, jti, expiresAt) =>
+    new Promise((resolve, reject) => {
+      if (queue.length === 0) setImmediate(flush);
+      queue.push({ clientDbId, jti, expiresAt, resolve, reject });
+    });
+}
+
 const sqliteTime = (date: Date) => date.toISOString().replace("Z", "+00:00");
 const pgTime = (date: Date) => date.toISOString().replace("Z", "");
 
 function sqlite(file: string): HotPath {
   const connection = new Database(file, { timeout: 10_000 });
-  const reserve = connection.prepare('INSERT INTO "UsedAssertion" ("clientId", "jti", "expiresAt") VALUES (?, ?, ?)');
+  const reserve = connection.prepare('INSERT INTO "UsedAssertion" ("clientId", "jti", "expiresAt") VALUES (?, ?, ?) ON CONFLICT ("clientId", "jti") DO NOTHING');
+  const reserveAll = connection.transaction((batch: Reservation[]) => batch.map((r) => reserve.run(r.clientDbId, r.jti, sqliteTime(r.expiresAt)).changes === 1));
   const insertEvent = connection.prepare(
     `INSERT INTO "AuthEvent" (${EVENT_COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES (${EVENT_COLUMNS.map(() => "?").join(", ")})`,
   );
@@ -44,15 +86,8 @@ function sqlite(file: string): HotPath {
     for (const row of rows) insertEvent.run(EVENT_COLUMNS.map((c) => (c === "at" ? sqliteTime(row.at) : row[c])));
   });
   return {
-    async reserveJti(clientDbId, jti, expiresAt) {
-      try {
-        reserve.run(clientDbId, jti, sqliteTime(expiresAt));
-        return true;
-      } catch (error) {
-        if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") return false;
-        throw error;
-      }
-    },
+    // better-sqlite3 is synchronous: BEGIN IMMEDIATE … COMMIT for the whole batch, on this thread
+    reserveJti: groupCommit((batch) => reserveAll.immediate(batch)),
     async insertAuthEvents(rows) {
       insertEvents(rows);
     },
@@ -81,16 +116,20 @@ function postgres(url: string): HotPath {
   // one statement for a whole batch: a column of values per parameter
   const insertEvents = `INSERT INTO "AuthEvent" (${EVENT_COLUMNS.map((c) => `"${c}"`).join(", ")})
     SELECT * FROM unnest(${EVENT_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(", ")})`;
+  // one statement (an implicit transaction) per batch; RETURNING names the rows this batch inserted
+  const reserveAll = `INSERT INTO "UsedAssertion" ("clientId", "jti", "expiresAt")
+    SELECT * FROM unnest($1::text[], $2::text[], $3::timestamp(3)[])
+    ON CONFLICT ("clientId", "jti") DO NOTHING RETURNING "clientId", "jti"`;
   return {
-    async reserveJti(clientDbId, jti, expiresAt) {
-      try {
-        await pool.query({ name: "reserve-jti", text: 'INSERT INTO "UsedAssertion" ("clientId", "jti", "expiresAt") VALUES ($1, $2, $3::timestamp(3))', values: [clientDbId, jti, pgTime(expiresAt)] });
-        return true;
-      } catch (error) {
-        if ((error as { code?: string }).code === "23505") return false;
-        throw error;
-      }
-    },
+    reserveJti: groupCommit(async (batch) => {
+      const { rows } = await pool.query<{ clientId: string; jti: string }>({
+        name: "reserve-jtis",
+        text: reserveAll,
+        values: [batch.map((r) => r.clientDbId), batch.map((r) => r.jti), batch.map((r) => pgTime(r.expiresAt))],
+      });
+      const inserted = new Set(rows.map((r) => `${r.clientId}\u0000${r.jti}`));
+      return batch.map((r) => inserted.has(`${r.clientDbId}\u0000${r.jti}`));
+    }),
     async insertAuthEvents(rows) {
       const values = EVENT_COLUMNS.map((c) => rows.map((row) => (c === "at" ? pgTime(row.at) : row[c])));
       await pool.query({ name: "insert-auth-events", text: insertEvents, values });
