@@ -142,25 +142,33 @@ async function recordFetch(client: FetchClient, trigger: FetchTrigger, actor: Ac
   if (!fetched.ok) {
     const failures = client.jwksFailures + 1;
     const backoff = Math.min(BACKOFF_MAX_SECONDS, BACKOFF_MIN_SECONDS * 2 ** Math.min(failures - 1, 10));
-    await transaction(async (tx) => {
-      await tx.jwksFetch.create({ data: { clientId: client.id, uri, at: now, trigger, outcome: "error", httpStatus: fetched.httpStatus, errorCode: fetched.code, error: fetched.message, durationMs: fetched.durationMs } });
-      await tx.client.update({
-        where: { id: client.id },
+    const recorded = await transaction(async (tx) => {
+      // only while the client is still linked to this uri (it may have been unlinked during the fetch)
+      const still = await tx.client.updateMany({
+        where: { id: client.id, keySource: "jwks_uri", jwksUri: uri },
         data: { jwksFetchedAt: now, jwksFailures: failures, jwksLastError: fetched.message, jwksRefreshAt: new Date(now.getTime() + backoff * 1000), jwksLeaseUntil: null },
       });
+      if (still.count === 0) return false;
+      await tx.jwksFetch.create({ data: { clientId: client.id, uri, at: now, trigger, outcome: "error", httpStatus: fetched.httpStatus, errorCode: fetched.code, error: fetched.message, durationMs: fetched.durationMs } });
+      return true;
     });
+    if (!recorded) return { status: "skipped", why: "not_linked" };
     return { status: "error", code: fetched.code, message: fetched.message, httpStatus: fetched.httpStatus };
   }
-  return transaction((tx) => applyDocument(tx, client, trigger, actor, fetched));
+  const applied = await transaction((tx) => applyDocument(tx, client, trigger, actor, fetched));
+  return applied ?? { status: "skipped", why: "not_linked" };
 }
 
 type Good = Extract<Fetched, { ok: true }>;
 type Applied = Extract<RefreshOutcome, { status: "ok" }>;
 
 /** Brings the client's jwks_uri key rows in line with a good document, inside the caller's transaction. */
-async function applyDocument(tx: Tx, client: FetchClient, trigger: FetchTrigger, actor: Actor, fetched: Good): Promise<Applied> {
+async function applyDocument(tx: Tx, client: FetchClient, trigger: FetchTrigger, actor: Actor, fetched: Good): Promise<Applied | null> {
   const now = new Date();
   const uri = client.jwksUri!;
+  // a document fetched for a uri the client no longer uses (unlinked or replaced during the fetch) changes nothing
+  const linked = await tx.client.count({ where: { id: client.id, keySource: "jwks_uri", jwksUri: uri } });
+  if (linked === 0) return null;
   const existing = await tx.clientKey.findMany({ where: { clientId: client.id }, select: { id: true, kid: true, source: true, status: true, thumbprint: true, retireReason: true } });
   const byKid = new Map(existing.map((k) => [k.kid, k]));
   const added: string[] = [];
@@ -231,8 +239,10 @@ export async function prepareJwksUri(value: string, environment: string): Promis
 }
 
 /** Stores a prepared jwks_uri's keys for a client created in the caller's transaction (its row already names the uri). */
-export function applyPreparedJwksUri(tx: Tx, client: { id: string; clientId: string; name: string }, prepared: PreparedJwksUri, actor: Actor): Promise<Applied> {
-  return applyDocument(tx, { ...client, jwksUri: prepared.uri, jwksFailures: 0 }, "link", actor, prepared.fetched);
+export async function applyPreparedJwksUri(tx: Tx, client: { id: string; clientId: string; name: string }, prepared: PreparedJwksUri, actor: Actor): Promise<Applied> {
+  const applied = await applyDocument(tx, { ...client, jwksUri: prepared.uri, jwksFailures: 0 }, "link", actor, prepared.fetched);
+  if (!applied) throw new Error("the client row does not name the prepared jwks_uri");
+  return applied;
 }
 
 /**
@@ -260,7 +270,7 @@ export async function linkJwksUri(actor: Actor, clientDbId: string, value: strin
     await tx.client.updateMany({ where: { id: client.id, migrationState: "secret_only" }, data: { migrationState: "keys_registered" } });
     const registeredNow = await tx.clientKey.count({ where: { clientId: client.id, source: { not: "jwks_uri" }, status: { not: "retired" } } });
     if (registeredNow) throw conflict("Keys were registered for the client meanwhile; a client has registered keys or a jwks_uri, never both.");
-    const outcome = await applyDocument(tx, { id: client.id, clientId: client.clientId, name: client.name, jwksUri: uri, jwksFailures: 0 }, "link", actor, fetched);
+    const outcome = await applyPreparedJwksUri(tx, client, { uri, fetched }, actor);
     await appendAudit(tx, actor, {
       action: "client.jwks_uri_link",
       target: { type: "client", id: client.clientId, name: client.name },

@@ -18,14 +18,14 @@ import { auditCount, clientInput, lastAudit, makeCast, rejection, resetDatabase,
 import { assertion, form, jwtClient, jwtParams, lastEvent, makeKey, secretClient, tokenRequest, type TestKey } from "./oauth-fixtures";
 
 /** A jwks_uri the test controls: what it serves, how it answers, and how often it was asked. */
-type Served = { status: number; body: string; type: string; cacheControl?: string; requests: number };
+type Served = { status: number; body: string; type: string; cacheControl?: string; delayMs?: number; requests: number };
 const served: Served = { status: 200, body: "{}", type: "application/json", requests: 0 };
 let server: http.Server;
 let base: string;
 const savedAllow = process.env.KEYSHIFT_FETCH_ALLOW;
 
 function serve(keys: TestKey[], options: Partial<Served> = {}) {
-  Object.assign(served, { status: 200, type: "application/json", cacheControl: undefined, ...options, body: options.body ?? JSON.stringify({ keys: keys.map((k) => k.publicJwk) }) });
+  Object.assign(served, { status: 200, type: "application/json", cacheControl: undefined, delayMs: 0, ...options, body: options.body ?? JSON.stringify({ keys: keys.map((k) => k.publicJwk) }) });
 }
 
 let cast: Cast;
@@ -40,8 +40,11 @@ beforeAll(async () => {
   [k1, k2, k3] = await Promise.all([makeKey("ES256", "k1"), makeKey("RS256", "k2"), makeKey("EdDSA", "k3")]);
   server = http.createServer((_req, res) => {
     served.requests++;
-    res.writeHead(served.status, { "content-type": served.type, ...(served.cacheControl ? { "cache-control": served.cacheControl } : {}) });
-    res.end(served.body);
+    const { status, type, cacheControl, body } = served;
+    setTimeout(() => {
+      res.writeHead(status, { "content-type": type, ...(cacheControl ? { "cache-control": cacheControl } : {}) });
+      res.end(body);
+    }, served.delayMs ?? 0);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -291,6 +294,19 @@ describe("unlinking", () => {
     await linkJwksUri(cast.operatorOwner, client.id, `${base}/jwks`);
     await db().client.update({ where: { id: client.id }, data: { acceptedMethods: "private_key_jwt" } });
     expect(await authenticate(client.clientId, k1)).toEqual({ status: 200, reason: null });
+  });
+
+  it("discards a document fetched for a uri unlinked during the fetch", async () => {
+    const client = await linkedClient([k1]);
+    await db().client.update({ where: { id: client.id }, data: { authMethod: "client_secret_basic", acceptedMethods: "client_secret_basic" } });
+    serve([k1, k2], { delayMs: 300 });
+    const refreshing = refreshJwksNow(cast.operatorOwner, client.id);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await unlinkJwksUri(cast.operatorOwner, client.id);
+    expect(await refreshing).toEqual({ status: "skipped", why: "not_linked" });
+    const keys = await listClientKeys(cast.admin, client.id);
+    expect(keys.map((k) => [k.kid, k.status])).toEqual([["k1", "retired"]]);
+    expect(await db().client.findUniqueOrThrow({ where: { id: client.id }, select: { keySource: true } })).toEqual({ keySource: "none" });
   });
 
   it("refuses the manual refresh of a client without a jwks_uri", async () => {
