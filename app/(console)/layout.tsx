@@ -14,6 +14,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     { href: "/audit", label: "Audit trail" },
     { href: "/users", label: "Users" },
     { href: "/teams", label: "Teams" },
+    { href: "/policy", label: "Policy" },
     { href: "/settings", label: "Settings" },
   ];
   return (

@@ -30,9 +30,11 @@ type Props = {
   values?: ClientFormValues;
   action: (prev: unknown, formData: FormData) => Promise<ActionResult<unknown>>;
   cancelHref: string;
+  /** create: the organisation policy's default for audience compatibility */
+  defaultAudienceCompat?: boolean;
 };
 
-export function ClientForm({ mode, teams, values, action, cancelHref }: Props) {
+export function ClientForm({ mode, teams, values, action, cancelHref, defaultAudienceCompat = false }: Props) {
   const { state, pending, onSubmit, fields } = useFormAction(action);
   const [method, setMethod] = useState("client_secret_basic");
   const created = mode === "create" && state?.ok ? (state.data as RevealedSecret) : null;
@@ -179,7 +181,7 @@ export function ClientForm({ mode, teams, values, action, cancelHref }: Props) {
         </label>
         {fields.introspection && <p id="introspection-error" className="text-xs font-medium text-red-700">{fields.introspection}</p>}
         <label className="flex items-start gap-2 text-sm">
-          <input type="checkbox" name="audienceCompat" id="audienceCompat" defaultChecked={values?.audienceCompat ?? false} className="mt-0.5" {...err("audienceCompat")} />
+          <input type="checkbox" name="audienceCompat" id="audienceCompat" defaultChecked={values?.audienceCompat ?? defaultAudienceCompat} className="mt-0.5" {...err("audienceCompat")} />
           <span>
             <span className="font-medium text-slate-800">Audience compatibility</span>
             <span className="block text-xs text-slate-500">

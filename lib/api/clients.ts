@@ -7,6 +7,8 @@ import { ClientListQuerySchema } from "../clients/schema";
 import { invalid } from "../errors";
 import { issueSecret, revokeSecret, rotateSecret, type IssuedSecret } from "../secrets/commands";
 import type { KeyMaterial } from "../keys/lifecycle";
+import { policyOf } from "../policy";
+import { getSettings } from "../settings";
 import { camelKeys, clientResource, clientSummary } from "./resources";
 
 const LIST_PARAMS = ["q", "environment", "team", "method", "status", "age", "expiring", "sort", "dir", "page", "page_size"];
@@ -43,7 +45,10 @@ export async function apiCreateClient(actor: UserActor, body: Record<string, unk
   const { jwks, pem, certificate, jwks_uri: jwksUri, ...fields } = body;
   const material = creationMaterial(jwks, pem, certificate);
   if (jwksUri !== undefined && typeof jwksUri !== "string") throw invalid("jwks_uri must be a string.", { jwks_uri: "Not a string" });
-  const created = await createClient(actor, camelKeys(fields), { material, jwksUri });
+  // audience compatibility: the organisation's default for new clients when the request does not say
+  const input = camelKeys(fields);
+  if (input.audienceCompat === undefined) input.audienceCompat = policyOf(await getSettings()).defaultAudienceCompat;
+  const created = await createClient(actor, input, { material, jwksUri });
   return { client: clientResource(await getClient(actor, created.id)), secret: created.secret ? newSecret(created.secret) : null };
 }
 

@@ -9,6 +9,8 @@ import { conflict, invalid, notFound } from "../errors";
 import { zodFields } from "../validation";
 import { applyPreparedJwksUri, prepareJwksUri } from "../keys/jwks-uri";
 import { insertKeys, validateMaterial, type KeyMaterial } from "../keys/lifecycle";
+import { keyRulesOf, keysRequired, policyOf, type Environment } from "../policy";
+import { getSettings } from "../settings";
 import { insertSecret, refreshSecretSummary, type IssuedSecret } from "../secrets/commands";
 import { ClientCreateSchema, ClientUpdateSchema, SECRET_METHODS, type AuthMethod } from "./schema";
 
@@ -54,9 +56,18 @@ export async function createClient(actor: Actor, input: unknown, creationKeys: C
       jwks: hasUri ? "Either keys or a jwks_uri, not both" : "Required for private_key_jwt",
     });
   }
-  // the key material is checked before anything is written, and a jwks_uri fetched through the SSRF guard
   const now = new Date();
-  const keys = hasMaterial ? validateMaterial(creationKeys.material!, now) : [];
+  const settings = await getSettings();
+  const policy = policyOf(settings);
+  if (usesSecret && keysRequired(policy, data.environment, now)) {
+    const from = policy.requiredMethod[data.environment as Environment].from;
+    throw invalid(
+      `Organisation policy: ${data.environment} clients use private_key_jwt${from ? ` since ${from.toISOString().slice(0, 10)}` : ""}. Create the client with private_key_jwt and its public keys.`,
+      { authMethod: "private_key_jwt is required in this environment" },
+    );
+  }
+  // the key material is checked before anything is written, and a jwks_uri fetched through the SSRF guard
+  const keys = hasMaterial ? validateMaterial(creationKeys.material!, now, keyRulesOf(settings)) : [];
   const prepared = hasUri ? await prepareJwksUri(creationKeys.jwksUri!, data.environment) : null;
   const clientId = data.clientId ?? generateClientId();
   try {

@@ -10,6 +10,7 @@ import { appendAudit } from "../audit/log";
 import { db, transaction, type Prisma, type Tx } from "../db";
 import { conflict, DomainError, invalid, notFound } from "../errors";
 import { fetchJson, GuardedFetchError } from "../net/guarded-fetch";
+import { keyRulesOf } from "../policy";
 import { getSettings } from "../settings";
 import { validateJwksDocument, type IgnoredKey, type ValidatedKey } from "./validate";
 
@@ -80,7 +81,7 @@ async function fetchDocument(uri: string, environment: string): Promise<Fetched>
   try {
     const response = await fetchJson(uri, { allowHttp: environment === "development", accept: "application/jwk-set+json, application/json" });
     try {
-      const { keys, ignored } = validateJwksDocument(JSON.stringify(response.body), { mode: "jwks_uri", now: new Date() });
+      const { keys, ignored } = validateJwksDocument(JSON.stringify(response.body), { mode: "jwks_uri", now: new Date(), ...keyRulesOf(await getSettings()) });
       return { ok: true, keys, ignored, httpStatus: response.status, durationMs: response.durationMs, cache: cacheSeconds(response.cacheControl.maxAge, response.cacheControl.noStore) };
     } catch (error) {
       if (error instanceof DomainError) return { ok: false, code: "invalid_document", message: error.message, httpStatus: response.status, durationMs: Date.now() - started };

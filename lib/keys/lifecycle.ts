@@ -9,7 +9,8 @@ import { conflict, invalid, notFound } from "../errors";
 import { getSettings } from "../settings";
 import { spaceSeparated } from "../clients/schema";
 import { acceptsSignatures, keyStatusAt } from "./status";
-import { keyFromPem, validateJwksDocument, type ValidatedKey } from "./validate";
+import { keyRulesOf } from "../policy";
+import { keyFromPem, validateJwksDocument, type KeyRules, type ValidatedKey } from "./validate";
 
 const DAY_MS = 86_400_000;
 const MAX_REASON = 500;
@@ -35,10 +36,10 @@ async function changeableClient(tx: Tx, actor: Actor, clientDbId: string) {
   return client;
 }
 
-/** The key material, validated: the same rules whatever the entry point. */
-export function validateMaterial(material: KeyMaterial, now: Date): ValidatedKey[] {
-  if (material.kind === "jwks") return validateJwksDocument(material.text, { mode: "upload", now }).keys;
-  return [keyFromPem(material.text, { now, kid: material.kid || undefined, alg: material.alg || undefined })];
+/** The key material, validated: the same rules (and the organisation's key policy) whatever the entry point. */
+export function validateMaterial(material: KeyMaterial, now: Date, rules: KeyRules): ValidatedKey[] {
+  if (material.kind === "jwks") return validateJwksDocument(material.text, { mode: "upload", now, ...rules }).keys;
+  return [keyFromPem(material.text, { now, ...rules, kid: material.kid || undefined, alg: material.alg || undefined })];
 }
 
 /** Inserts validated keys for a client inside the caller's transaction (client creation uses it too). */
@@ -75,7 +76,7 @@ export async function addKeys(actor: Actor, clientDbId: string, material: KeyMat
   const settings = await getSettings();
   return transaction(async (tx) => {
     const client = await changeableClient(tx, actor, clientDbId);
-    const keys = validateMaterial(material, now);
+    const keys = validateMaterial(material, now, keyRulesOf(settings));
     if (client.keySource === "jwks_uri") throw conflict("This client's keys come from its jwks_uri; a client has registered keys or a jwks_uri, never both. Unlink the jwks_uri first.");
     const existing = await tx.clientKey.findMany({ where: { clientId: client.id }, select: { id: true, kid: true, thumbprint: true, status: true, notBefore: true, expiresAt: true, retiringUntil: true } });
     const taken = keys.filter((k) => existing.some((e) => e.kid === k.kid));

@@ -25,7 +25,9 @@ export type ValidatedKey = {
 };
 /** A key of a jwks_uri document left out; `index` is its 0-based position in "keys". */
 export type IgnoredKey = { index: number; kid: string | null; reason: string };
-type Rules = { now: Date; allowedAlgorithms?: readonly string[] };
+/** The organisation's key rules (lib/policy): allowed algorithms and minimum sizes, beyond the fixed floor. */
+export type KeyRules = { allowedAlgorithms?: readonly string[]; minRsaBits?: number; minEcBits?: number };
+type Rules = { now: Date } & KeyRules;
 
 export const MAX_JWKS_BYTES = 64 * 1024;
 const MAX_KEYS = 20;
@@ -33,6 +35,7 @@ const MAX_KEYS = 20;
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth"];
 const PUBLIC_MEMBERS: Record<string, string[]> = { EC: ["crv", "x", "y"], RSA: ["n", "e"], OKP: ["crv", "x"] };
 const EC_CURVES = ["P-256", "P-384", "P-521"];
+export const EC_CURVE_BITS: Record<string, number> = { "P-256": 256, "P-384": 384, "P-521": 521 };
 
 /**
  * Checks a JWKS document. "upload": every key must be acceptable, else `invalid` naming every problem.
@@ -105,7 +108,12 @@ function checkJwk(raw: unknown, rules: Rules): Omit<ValidatedKey, "source"> | st
   if (missing.length) return `a ${jwk.kty} key needs ${missing.join(", ")}`;
   if (jwk.kty === "EC" && !EC_CURVES.includes(jwk.crv!)) return `curve ${quote(jwk.crv)} is not allowed (P-256, P-384, P-521)`;
   if (jwk.kty === "OKP" && jwk.crv !== "Ed25519") return `curve ${quote(jwk.crv)} is not allowed (Ed25519 only)`;
-  if (jwk.kty === "RSA" && rsaBits(jwk) < MIN_RSA_BITS) return `the RSA key has ${rsaBits(jwk)} bits; at least ${MIN_RSA_BITS} are required`;
+  const minRsa = Math.max(MIN_RSA_BITS, rules.minRsaBits ?? 0);
+  if (jwk.kty === "RSA" && rsaBits(jwk) < minRsa) return `the RSA key has ${rsaBits(jwk)} bits; at least ${minRsa} are required${minRsa > MIN_RSA_BITS ? " (organisation policy)" : ""}`;
+  if (jwk.kty === "EC" && EC_CURVE_BITS[jwk.crv!] < (rules.minEcBits ?? 0)) {
+    const weakest = Object.keys(EC_CURVE_BITS).find((c) => EC_CURVE_BITS[c] >= rules.minEcBits!);
+    return `curve ${jwk.crv} is below the organisation's minimum (${weakest} or stronger)`;
+  }
   const members = { kty: jwk.kty, ...Object.fromEntries(required.map((member) => [member, jwk[member]])) } as JWK;
   try {
     crypto.createPublicKey({ key: members, format: "jwk" });

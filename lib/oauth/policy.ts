@@ -18,7 +18,8 @@ let cached: { at: number; value: Promise<EndpointPolicy> } | undefined;
 export function endpointPolicy(now = Date.now()): Promise<EndpointPolicy> {
   if (cached && now - cached.at < POLICY_CACHE_MS) return cached.value;
   const value = getSettings().then((s) => ({
-    allowedAlgorithms: ASSERTION_ALGORITHMS,
+    // organisation policy: only the allowed algorithms (always a subset of the asymmetric ones)
+    allowedAlgorithms: s["policy.allowedAlgorithms"].filter((a) => (ASSERTION_ALGORITHMS as readonly string[]).includes(a)),
     maxLifetimeSeconds: s["assertion.maxLifetimeSeconds"],
     clockSkewSeconds: s["assertion.clockSkewSeconds"],
     tokenLifetimeSeconds: s["token.lifetimeSeconds"],

@@ -5,6 +5,7 @@ import type { Actor } from "../auth/actor";
 import { assertCan } from "../auth/guard";
 import { appendAudit } from "../audit/log";
 import { isResourceIndicator } from "../clients/schema";
+import { ASSERTION_ALGORITHMS } from "../oauth/algorithms";
 import { db, transaction, type Tx } from "../db";
 import { invalid } from "../errors";
 
@@ -41,6 +42,48 @@ const hoursBetween = (min: number, max: number) =>
       .max(max, `At most ${max} hours`),
   );
 
+/** A calendar date (YYYY-MM-DD, UTC), or empty for none. */
+const dateOrEmpty = z
+  .string({ error: "Enter a date" })
+  .trim()
+  .refine((v) => v === "" || (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`))), "A date as YYYY-MM-DD, or empty");
+
+/** A checkbox group: one value arrives as a string, several as an array. */
+const listOf = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
+  z.preprocess((v) => (typeof v === "string" ? [v] : v === undefined ? [] : v), z.array(z.enum(values, { error: `Unknown ${label}` })).min(1, `Choose at least one ${label}`));
+
+/** on/off, from a select or a checkbox */
+const onOff = z.preprocess((v) => (v === "on" || v === "true" ? true : v === "off" || v === "false" || v === undefined || v === "" ? false : v), z.boolean({ error: "On or off" }));
+
+const maxAge = (environment: string, fallback: number) => ({
+  label: `Maximum secret age, ${environment} (days)`,
+  help: `A ${environment} client whose current secret is older breaches the policy. 0: no maximum.`,
+  schema: days(0, 3650),
+  default: fallback,
+  group: "policy" as const,
+});
+
+const requiredMethod = (environment: string) => ({
+  label: `Required method, ${environment}`,
+  help: `From the effective date, new ${environment} clients cannot be created with a secret, and every ${environment} client still on a secret breaches the policy (it may still rotate its secret, so nothing breaks).`,
+  schema: z.enum(["any", "private_key_jwt"], { error: "Choose any or private_key_jwt" }),
+  default: "any",
+  options: [
+    { value: "any", label: "Any method" },
+    { value: "private_key_jwt", label: "private_key_jwt" },
+  ],
+  group: "policy" as const,
+});
+
+const requiredFrom = (environment: string) => ({
+  label: `Effective date, ${environment}`,
+  help: "The required method applies from this day (UTC). Empty: from now, once the method is required.",
+  schema: dateOrEmpty,
+  default: "",
+  kind: "date" as const,
+  group: "policy" as const,
+});
+
 /** An absolute URI without a fragment (RFC 8707 resource indicator), or empty. */
 const audienceUri = z
   .string()
@@ -60,6 +103,7 @@ export const SETTINGS = {
     help: "After a rotation the old secret keeps working this long, so clients can switch without an outage.",
     schema: days(0, 90),
     default: 7,
+    group: "policy",
   },
   "secret.expiringSoonDays": {
     label: "Expiring-soon window (days)",
@@ -72,18 +116,74 @@ export const SETTINGS = {
     help: "How far ahead a private_key_jwt assertion's exp may be. 300 s suits client libraries that sign once for five minutes; lower it once every client signs per request (most sign for 60 s).",
     schema: secondsBetween(60, 300),
     default: 300,
+    group: "policy",
   },
   "assertion.clockSkewSeconds": {
     label: "Allowed clock skew (seconds)",
     help: "Tolerance for clients' clocks when checking an assertion's exp, iat and nbf.",
     schema: secondsBetween(0, 120),
     default: 30,
+    group: "policy",
   },
+  "policy.allowedAlgorithms": {
+    label: "Allowed signing algorithms",
+    help: "Client assertions signed with another algorithm are refused at the token endpoint (alg_not_allowed), and keys naming another algorithm cannot be registered.",
+    schema: listOf(ASSERTION_ALGORITHMS, "algorithm"),
+    default: [...ASSERTION_ALGORITHMS] as string[],
+    options: ASSERTION_ALGORITHMS.map((a) => ({ value: a, label: a })),
+    kind: "multi",
+    group: "policy",
+  },
+  "policy.minRsaBits": {
+    label: "Minimum RSA key size",
+    help: "RSA keys below it cannot be registered; registered ones show as policy breaches.",
+    schema: z.coerce.number().pipe(z.union([z.literal(2048), z.literal(3072), z.literal(4096)], { error: "2048, 3072 or 4096" })),
+    default: 2048,
+    options: [
+      { value: "2048", label: "2048 bits" },
+      { value: "3072", label: "3072 bits" },
+      { value: "4096", label: "4096 bits" },
+    ],
+    group: "policy",
+  },
+  "policy.minEcBits": {
+    label: "Minimum EC curve",
+    help: "EC keys on a weaker curve cannot be registered; registered ones show as policy breaches.",
+    schema: z.coerce.number().pipe(z.union([z.literal(256), z.literal(384), z.literal(521)], { error: "256, 384 or 521" })),
+    default: 256,
+    options: [
+      { value: "256", label: "P-256 or stronger" },
+      { value: "384", label: "P-384 or stronger" },
+      { value: "521", label: "P-521" },
+    ],
+    group: "policy",
+  },
+  "policy.defaultAudienceCompat": {
+    label: "Audience compatibility for new clients",
+    help: "Whether a new client starts with audience compatibility on (the token endpoint URL also accepted as aud, and recorded). Off keeps every new client strict.",
+    schema: onOff,
+    default: false,
+    options: [
+      { value: "false", label: "Off (strict)" },
+      { value: "true", label: "On" },
+    ],
+    group: "policy",
+  },
+  "policy.maxSecretAgeDays.production": maxAge("production", 365),
+  "policy.maxSecretAgeDays.staging": maxAge("staging", 365),
+  "policy.maxSecretAgeDays.development": maxAge("development", 0),
+  "policy.requiredMethod.production": requiredMethod("production"),
+  "policy.requiredMethodFrom.production": requiredFrom("production"),
+  "policy.requiredMethod.staging": requiredMethod("staging"),
+  "policy.requiredMethodFrom.staging": requiredFrom("staging"),
+  "policy.requiredMethod.development": requiredMethod("development"),
+  "policy.requiredMethodFrom.development": requiredFrom("development"),
   "keys.rotationOverlapDays": {
     label: "Key rotation overlap (days)",
     help: "When a new key replaces the current ones, the old keys stay accepted (retiring) this long after the new key becomes active.",
     schema: days(0, 90),
     default: 7,
+    group: "policy",
   },
   "keys.recentUseDays": {
     label: "Recent key use (days)",
@@ -156,9 +256,8 @@ export async function getSettings(client: Tx = db()): Promise<Settings> {
   return result as Settings;
 }
 
-/** Validates every given value first; writes nothing unless all are valid. */
-export async function updateSettings(actor: Actor, input: Record<string, unknown>): Promise<Settings> {
-  assertCan(actor, "settings.update");
+/** The given values, each checked; throws `invalid` naming every bad or unknown field. */
+export function parseSettingsInput(input: Record<string, unknown>): Partial<Settings> {
   const fields: Record<string, string> = {};
   const values: Partial<Record<SettingKey, unknown>> = {};
   for (const key of SETTING_KEYS) {
@@ -170,12 +269,21 @@ export async function updateSettings(actor: Actor, input: Record<string, unknown
   const unknown = Object.keys(input).filter((k) => !(SETTING_KEYS as string[]).includes(k));
   for (const key of unknown) fields[key] = "Unknown setting";
   if (Object.keys(fields).length) throw invalid("Some settings are not valid.", fields);
+  return values as Partial<Settings>;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Validates every given value first; writes nothing unless all are valid. */
+export async function updateSettings(actor: Actor, input: Record<string, unknown>): Promise<Settings> {
+  assertCan(actor, "settings.update");
+  const values = parseSettingsInput(input);
 
   return transaction(async (tx) => {
     const before = await getSettings(tx);
     const changed: Record<string, { from: unknown; to: unknown }> = {};
     for (const [key, value] of Object.entries(values) as [SettingKey, unknown][]) {
-      if (before[key] === value) continue;
+      if (same(before[key], value)) continue;
       changed[key] = { from: before[key], to: value };
       const data = { value: JSON.stringify(value), updatedById: actor.type === "user" ? actor.id : null };
       await tx.setting.upsert({ where: { key }, create: { key, ...data }, update: data });

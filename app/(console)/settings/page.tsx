@@ -12,9 +12,10 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const actor = await requirePageActor("settings.read");
   const [settings, serverKeys] = await Promise.all([getSettings(), listServerKeys(actor)]);
-  const items = SETTING_KEYS.map((key) => {
+  // the organisation policy has its own page (/policy)
+  const items = SETTING_KEYS.filter((key) => !("group" in SETTINGS[key])).map((key) => {
     const setting = SETTINGS[key];
-    return { key, label: setting.label, help: setting.help, value: settings[key], options: "options" in setting ? [...setting.options] : undefined, kind: "kind" in setting ? setting.kind : undefined };
+    return { key, label: setting.label, help: setting.help, value: String(settings[key]), options: "options" in setting ? [...setting.options] : undefined, kind: "kind" in setting && setting.kind === "text" ? ("text" as const) : undefined };
   });
   const editable = can(actor, "settings.update");
   const keys = serverKeys.map((k) => ({
@@ -33,7 +34,7 @@ export default async function SettingsPage() {
         title="Settings"
         description={
           editable
-            ? "Organisation-wide defaults for secrets, client assertions, access tokens and sign-in. Changes are audited."
+            ? "Organisation-wide defaults for secrets, keys, access tokens and sign-in; the rules every client must meet are on the Policy page. Changes are audited."
             : "Only administrators change settings."
         }
       />

@@ -7,7 +7,7 @@ import { KeysPanel } from "@/components/clients/keys-panel";
 import { jwksUriData, keyRow } from "@/components/keys/rows";
 import { ENV_TONES, METHOD_LABELS } from "@/components/clients/labels";
 import { SecretsPanel } from "@/components/clients/secrets-panel";
-import { Badge, ButtonLink, Card, PageHeader, formatDate } from "@/components/ui";
+import { Badge, ButtonLink, Card, Notice, PageHeader, formatDate } from "@/components/ui";
 import { can } from "@/lib/auth/guard";
 import { recentAuditFor } from "@/lib/audit/query";
 import { getClient } from "@/lib/clients/queries";
@@ -18,6 +18,7 @@ import { ASSERTION_ALGORITHMS } from "@/lib/oauth/algorithms";
 import { ACTIVITY_WINDOW_DAYS, clientAuthActivity } from "@/lib/oauth/queries";
 import { getMigration, type MigrationView } from "@/lib/migration/state";
 import { BREAK_GLASS_HOURS } from "@/lib/migration/steps";
+import { clientBreaches, policyOf } from "@/lib/policy";
 import { getSettings } from "@/lib/settings";
 import { MigrationPanel, type MigrationData } from "@/components/migration/migration-panel";
 import { ClientSnippets } from "@/components/migration/client-snippets";
@@ -96,6 +97,16 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
   const recentUseMs = settings["keys.recentUseDays"] * 86_400_000;
   const keyRows = keys.map((k) => keyRow(k, now, recentUseMs));
   const resources = spaceSeparated(client.resources);
+  const breaches = clientBreaches(
+    {
+      ...client,
+      // the current secret: the newest unrevoked one, as the client list reads it
+      secretCreatedAt: client.secrets.filter((s) => !s.revokedAt).reduce<Date | null>((newest, s) => (!newest || s.createdAt > newest ? s.createdAt : newest), null),
+      keys: keys.map((k) => ({ kid: k.kid, alg: k.alg, jwk: k.publicJwk, retired: k.status === "retired" })),
+    },
+    policyOf(settings),
+    now,
+  );
   // the snippets name the key the client should sign with: its newest active one
   const signingKey = keys.find((k) => k.status === "active");
 
@@ -116,6 +127,15 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
         <p className="mb-4 text-sm text-slate-600" data-testid="read-only-note">
           {actor.role === "auditor" ? "Auditors have read-only access." : `Owned by ${client.ownerTeam.name}; only its members and administrators can change it.`}
         </p>
+      )}
+      {breaches.length > 0 && (
+        <div className="mb-6" data-testid="policy-breaches">
+          <Notice tone="amber" title={`Breaches the organisation policy (${breaches.length})`}>
+            <ul className="list-disc space-y-1 pl-5">
+              {breaches.map((b, i) => <li key={i} data-code={b.code}>{b.message}</li>)}
+            </ul>
+          </Notice>
+        </div>
       )}
       <Card title="Migration to private_key_jwt" className="mb-6" id="migration">
         <MigrationPanel

@@ -3,6 +3,8 @@ import { forbidden } from "next/navigation";
 import { Card, PageHeader } from "@/components/ui";
 import { ClientForm } from "@/components/clients/client-form";
 import { listTeams } from "@/lib/clients/queries";
+import { policyOf } from "@/lib/policy";
+import { getSettings } from "@/lib/settings";
 import { requirePageActor } from "../../../_lib/session";
 import { createClientAction } from "../actions";
 
@@ -16,7 +18,7 @@ export default async function NewClientPage() {
     <>
       <PageHeader title="New client" description="Register a confidential client. Its first secret is shown once, right after creation." />
       <Card>
-        <ClientForm mode="create" teams={teams} action={createClientAction} cancelHref="/clients" />
+        <ClientForm mode="create" teams={teams} action={createClientAction} cancelHref="/clients" defaultAudienceCompat={policyOf(await getSettings()).defaultAudienceCompat} />
       </Card>
     </>
   );
