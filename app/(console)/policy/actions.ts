@@ -22,7 +22,7 @@ export async function policyAction(_prev: unknown, formData: FormData): Promise<
       if (save) await updateSettings(actor, fields);
       return { effects, saved: save };
     },
-    (data) => (data.saved ? "Policy saved." : data.effects.length ? "The effect of these changes:" : "These values change nothing."),
+    (data) => (data.saved ? "Policy saved." : data.effects.length ? "Preview only: nothing was saved." : "These values change nothing."),
   );
   if (result.ok && save) revalidatePath("/policy");
   return result;
