@@ -72,6 +72,23 @@ function groupCommit(write: (batch: Reservation[]) => Promise<boolean[]> | boole
     });
 }
 
+/** The daily roll-up rows of a batch of events: one per (UTC day, endpoint, client, method, outcome, reason, audience form). */
+type DailyCount = { day: Date; endpoint: string; clientDbId: string; method: string; outcome: string; reason: string; audienceForm: string; count: number };
+const DAILY_COLUMNS = ["day", "endpoint", "clientDbId", "method", "outcome", "reason", "audienceForm", "count"] as const;
+
+export function dailyCounts(rows: readonly AuthEventRow[]): DailyCount[] {
+  const counts = new Map<string, DailyCount>();
+  for (const row of rows) {
+    const day = new Date(Date.UTC(row.at.getUTCFullYear(), row.at.getUTCMonth(), row.at.getUTCDate()));
+    const entry = { day, endpoint: row.endpoint, clientDbId: row.clientDbId ?? "", method: row.method ?? "", outcome: row.outcome, reason: row.reason ?? "", audienceForm: row.audienceForm ?? "", count: 0 };
+    const key = DAILY_COLUMNS.slice(1, -1).map((c) => entry[c]).join("\u0000") + `\u0000${day.getTime()}`;
+    const counted = counts.get(key) ?? entry;
+    counted.count += 1;
+    counts.set(key, counted);
+  }
+  return [...counts.values()];
+}
+
 const sqliteTime = (date: Date) => date.toISOString().replace("Z", "+00:00");
 const pgTime = (date: Date) => date.toISOString().replace("Z", "");
 
@@ -82,8 +99,14 @@ function sqlite(file: string): HotPath {
   const insertEvent = connection.prepare(
     `INSERT INTO "AuthEvent" (${EVENT_COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES (${EVENT_COLUMNS.map(() => "?").join(", ")})`,
   );
+  const countDaily = connection.prepare(
+    `INSERT INTO "AuthEventDaily" (${DAILY_COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES (${DAILY_COLUMNS.map(() => "?").join(", ")})
+     ON CONFLICT (${DAILY_COLUMNS.slice(0, -1).map((c) => `"${c}"`).join(", ")}) DO UPDATE SET "count" = "count" + excluded."count"`,
+  );
+  // the events and their roll-ups land together
   const insertEvents = connection.transaction((rows: readonly AuthEventRow[]) => {
     for (const row of rows) insertEvent.run(EVENT_COLUMNS.map((c) => (c === "at" ? sqliteTime(row.at) : row[c])));
+    for (const daily of dailyCounts(rows)) countDaily.run(DAILY_COLUMNS.map((c) => (c === "day" ? sqliteTime(daily.day) : daily[c])));
   });
   return {
     // better-sqlite3 is synchronous: BEGIN IMMEDIATE … COMMIT for the whole batch, on this thread
@@ -114,8 +137,16 @@ const PG_TYPES: Record<(typeof EVENT_COLUMNS)[number], string> = {
 function postgres(url: string): HotPath {
   const pool = new Pool({ connectionString: url, max: 4 });
   // one statement for a whole batch: a column of values per parameter
-  const insertEvents = `INSERT INTO "AuthEvent" (${EVENT_COLUMNS.map((c) => `"${c}"`).join(", ")})
-    SELECT * FROM unnest(${EVENT_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(", ")})`;
+  // one statement for the events and their daily roll-ups (a data-modifying WITH runs whether or not it is read)
+  const dailyTypes = ["timestamp(3)", "text", "text", "text", "text", "text", "text", "int"];
+  const first = EVENT_COLUMNS.length;
+  const insertEvents = `WITH events AS (
+      INSERT INTO "AuthEvent" (${EVENT_COLUMNS.map((c) => `"${c}"`).join(", ")})
+      SELECT * FROM unnest(${EVENT_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(", ")})
+    )
+    INSERT INTO "AuthEventDaily" (${DAILY_COLUMNS.map((c) => `"${c}"`).join(", ")})
+    SELECT * FROM unnest(${DAILY_COLUMNS.map((_, i) => `$${first + i + 1}::${dailyTypes[i]}[]`).join(", ")})
+    ON CONFLICT (${DAILY_COLUMNS.slice(0, -1).map((c) => `"${c}"`).join(", ")}) DO UPDATE SET "count" = "AuthEventDaily"."count" + EXCLUDED."count"`;
   // one statement (an implicit transaction) per batch; RETURNING names the rows this batch inserted
   const reserveAll = `INSERT INTO "UsedAssertion" ("clientId", "jti", "expiresAt")
     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamp(3)[])
@@ -131,7 +162,11 @@ function postgres(url: string): HotPath {
       return batch.map((r) => inserted.has(`${r.clientDbId}\u0000${r.jti}`));
     }),
     async insertAuthEvents(rows) {
-      const values = EVENT_COLUMNS.map((c) => rows.map((row) => (c === "at" ? pgTime(row.at) : row[c])));
+      const daily = dailyCounts(rows);
+      const values = [
+        ...EVENT_COLUMNS.map((c) => rows.map((row) => (c === "at" ? pgTime(row.at) : row[c]))),
+        ...DAILY_COLUMNS.map((c) => daily.map((d) => (c === "day" ? pgTime(d.day) : d[c]))),
+      ];
       await pool.query({ name: "insert-auth-events", text: insertEvents, values });
     },
     close: () => pool.end(),

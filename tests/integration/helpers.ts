@@ -21,6 +21,7 @@ export async function resetDatabase(): Promise<void> {
   const c = db();
   await c.auditEvent.deleteMany();
   await c.authEvent.deleteMany();
+  await c.authEventDaily.deleteMany();
   await c.usedAssertion.deleteMany();
   await c.serverKey.deleteMany();
   await c.jwksFetch.deleteMany();
