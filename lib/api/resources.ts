@@ -2,7 +2,7 @@
 // (lib/api/openapi.ts) and the serializers below cannot drift apart, and nothing leaves the server
 // that is not named here: a hash or a stored secret can never ride along.
 import { z } from "zod";
-import { AGE_BUCKETS, AUTH_METHODS, CLIENT_SORTS, ENVIRONMENTS, GRANT_TYPES, spaceSeparated } from "../clients/schema";
+import { AGE_BUCKETS, AUTH_METHODS, CLIENT_SORTS, ENVIRONMENTS, GRANT_TYPES, MIGRATION_FILTERS, spaceSeparated } from "../clients/schema";
 import type { ClientDetail, ClientListRow } from "../clients/queries";
 import type { ClientKeyView, JwksFetchView, JwksUriView, KeyAcrossClients } from "../keys/queries";
 import { secretStatus } from "../secrets/status";
@@ -320,6 +320,12 @@ export const ClientListParams = {
   status: z.enum(["active", "disabled"]),
   age: z.enum(AGE_BUCKETS.map((b) => b.id) as [string, ...string[]]).describe("age bucket of the current secret"),
   expiring: z.number().int().min(1).max(365).describe("current secret expires within this many days"),
+  migration: z.enum(MIGRATION_FILTERS).describe("migration state, or overdue (a dual window past its end date)"),
+  older_than: z.number().int().min(1).max(3650).describe("current secret older than this many days"),
+  unused: z.number().int().min(1).max(3650).describe("has a valid secret not used for this many days"),
+  on_secret: z.literal("1").describe("authenticates with a secret method"),
+  external: z.literal("1").describe("has a valid imported (external) secret"),
+  keys_expiring: z.number().int().min(1).max(365).describe("has a key or certificate expiring within this many days"),
   sort: z.enum(CLIENT_SORTS),
   dir: z.enum(["asc", "desc"]),
   page: z.number().int().min(1),

@@ -6,7 +6,7 @@ import { assertCan } from "../auth/guard";
 import { db, Prisma, provider } from "../db";
 import { notFound } from "../errors";
 import { DAY_MS } from "../secrets/status";
-import { AGE_BUCKETS, CLIENT_STATUSES, type ClientListQuery } from "./schema";
+import { AGE_BUCKETS, CLIENT_STATUSES, SECRET_METHODS, type ClientListQuery } from "./schema";
 
 export function ageBucketRange(bucketId: string, now: Date): { gt?: Date; lte?: Date } {
   const bucket = AGE_BUCKETS.find((b) => b.id === bucketId);
@@ -39,6 +39,18 @@ function clientListFilters(query: ClientListQuery, now: Date): Prisma.ClientWher
   // A secret rotating out is not the current one; it ends by itself within the overlap window.
   if (query.age) and.push({ secretCreatedAt: ageBucketRange(query.age, now) }, currentSecretValid(now));
   if (query.expiring) and.push({ secretExpiresAt: { gt: now, lte: new Date(now.getTime() + query.expiring * DAY_MS) } });
+  if (query.migration === "overdue") and.push({ migrationState: "dual", dualUntil: { lte: now } });
+  else if (query.migration) and.push({ migrationState: query.migration });
+  // the current secret is older than N days (a policy's maximum age: environment=…&olderThan=N)
+  if (query.olderThan) and.push({ secretCreatedAt: { lt: new Date(now.getTime() - query.olderThan * DAY_MS) } }, currentSecretValid(now));
+  if (query.onSecret) and.push({ authMethod: { in: [...SECRET_METHODS] } });
+  const validSecret: Prisma.ClientSecretWhereInput = { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
+  if (query.unused) {
+    const since = new Date(now.getTime() - query.unused * DAY_MS);
+    and.push({ secrets: { some: { AND: [validSecret, { createdAt: { lt: since } }, { OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: since } }] }] } } });
+  }
+  if (query.external) and.push({ secrets: { some: { AND: [validSecret, { external: true }] } } });
+  if (query.keysExpiring) and.push({ keys: { some: { status: { not: "retired" }, expiresAt: { gt: now, lte: new Date(now.getTime() + query.keysExpiring * DAY_MS) } } } });
   return and;
 }
 

@@ -105,6 +105,9 @@ export const AGE_BUCKETS = [
 ] as const;
 export type AgeBucketId = (typeof AGE_BUCKETS)[number]["id"];
 
+/** The migration states, and "overdue": a dual window past its end date. */
+export const MIGRATION_FILTERS = ["secret_only", "keys_registered", "dual", "private_key_jwt", "overdue"] as const;
+
 export const CLIENT_SORTS = ["name", "clientId", "environment", "createdAt", "secretCreatedAt", "lastAuthAt"] as const;
 
 const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional().catch(undefined);
@@ -118,6 +121,13 @@ export const ClientListQuerySchema = z.object({
   status: optionalEnum(CLIENT_STATUSES),
   age: optionalEnum(AGE_BUCKETS.map((b) => b.id) as unknown as readonly [AgeBucketId, ...AgeBucketId[]]),
   expiring: z.coerce.number().int().min(1).max(365).optional().catch(undefined),
+  // drill-downs from the dashboards
+  migration: optionalEnum(MIGRATION_FILTERS),
+  olderThan: z.coerce.number().int().min(1).max(3650).optional().catch(undefined),
+  unused: z.coerce.number().int().min(1).max(3650).optional().catch(undefined),
+  onSecret: z.literal("1").optional().catch(undefined),
+  external: z.literal("1").optional().catch(undefined),
+  keysExpiring: z.coerce.number().int().min(1).max(365).optional().catch(undefined),
   sort: z.enum(CLIENT_SORTS).catch("name"),
   dir: z.enum(["asc", "desc"]).catch("asc"),
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),

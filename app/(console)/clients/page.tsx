@@ -35,13 +35,29 @@ function SortHeader({ query, column, children }: { query: ClientListQuery; colum
   );
 }
 
+/** Filters the dashboards link to: kept through the form, shown as badges. */
+const DRILL_DOWN_KEYS = ["expiring", "migration", "olderThan", "unused", "onSecret", "external", "keysExpiring"] as const;
+
+function drillDownBadges(query: ClientListQuery): string[] {
+  const labels: string[] = [];
+  if (query.expiring) labels.push(`secret expiring within ${query.expiring} days`);
+  if (query.migration) labels.push(query.migration === "overdue" ? "dual window overdue" : `migration: ${query.migration}`);
+  if (query.olderThan) labels.push(`secret older than ${query.olderThan} days`);
+  if (query.unused) labels.push(`a secret unused for ${query.unused} days`);
+  if (query.onSecret) labels.push("still on a secret");
+  if (query.external) labels.push("imported external secret");
+  if (query.keysExpiring) labels.push(`key expiring within ${query.keysExpiring} days`);
+  return labels;
+}
+
 export default async function ClientsPage({ searchParams }: { searchParams: Promise<Params> }) {
   const actor = await requirePageActor("client.read");
   const raw = await searchParams;
   const query = ClientListQuerySchema.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
   const [result, teams] = await Promise.all([listClients(actor, query), listTeams()]);
   const now = new Date();
-  const filtered = Boolean(query.q || query.environment || query.team || query.method || query.status || query.age || query.expiring);
+  const drillDowns = drillDownBadges(query);
+  const filtered = Boolean(query.q || query.environment || query.team || query.method || query.status || query.age || query.expiring || drillDowns.length);
 
   return (
     <>
@@ -85,13 +101,13 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
             <option value="">Any secret age</option>
             {AGE_BUCKETS.map((b) => <option key={b.id} value={b.id}>{b.label}</option>)}
           </select>
-          {query.expiring && <input type="hidden" name="expiring" value={query.expiring} />}
+          {DRILL_DOWN_KEYS.map((key) => query[key] !== undefined && <input key={key} type="hidden" name={key} value={String(query[key])} />)}
           <input type="hidden" name="sort" value={query.sort} />
           <input type="hidden" name="dir" value={query.dir} />
           <div className="col-span-2 flex gap-2 md:col-span-7">
             <button type="submit" className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white">Apply filters</button>
             {filtered && <Link href="/clients" className="px-2 py-1.5 text-sm">Clear</Link>}
-            {query.expiring && <Badge tone="amber">secret expiring within {query.expiring} days</Badge>}
+            {drillDowns.map((label) => <Badge key={label} tone="amber">{label}</Badge>)}
             <span className="ml-auto self-center text-sm text-slate-600" data-testid="client-count">
               {result.total.toLocaleString("en")} client{result.total === 1 ? "" : "s"}
             </span>
