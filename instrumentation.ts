@@ -2,5 +2,7 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startJwksRefresher } = await import("./lib/keys/refresher");
+  const { startEventRetention } = await import("./lib/oauth/retention");
   startJwksRefresher();
+  startEventRetention();
 }

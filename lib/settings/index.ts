@@ -215,6 +215,12 @@ export const SETTINGS = {
     schema: days(0, 90),
     default: 7,
   },
+  "events.retentionDays": {
+    label: "Authentication event retention (days)",
+    help: "Raw authentication events (each attempt, with its address and reason) are deleted after this many days. The dashboards read daily counts, which are kept.",
+    schema: days(30, 3650),
+    default: 90,
+  },
   "token.lifetimeSeconds": {
     label: "Access token lifetime (seconds)",
     help: "How long an issued access token is valid. Short tokens limit what a stolen token can do.",

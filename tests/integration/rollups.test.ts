@@ -39,3 +39,18 @@ describe("authentication event roll-ups", () => {
     for (const d of daily) expect(d.day.toISOString()).toMatch(/T00:00:00\.000Z$/);
   });
 });
+
+describe("event retention", () => {
+  it("deletes raw events older than the retention period and keeps their roll-ups", async () => {
+    const { pruneAuthEvents } = await import("@/lib/oauth/retention");
+    const old = new Date(Date.now() - 120 * 86_400_000);
+    const recent = new Date(Date.now() - 10 * 86_400_000);
+    const row = (at: Date) => ({ at, endpoint: "token", clientDbId: null, clientId: "x", method: null, outcome: "failure", reason: "client_unknown", address: "10.0.0.1" });
+    await db().authEvent.createMany({ data: [row(old), row(old), row(recent)] });
+    const rollups = await db().authEventDaily.count();
+    expect(await pruneAuthEvents()).toBe(2);
+    expect(await db().authEvent.count({ where: { at: { lt: new Date(Date.now() - 90 * 86_400_000) } } })).toBe(0);
+    expect(await db().authEvent.count({ where: { at: recent } })).toBe(1);
+    expect(await db().authEventDaily.count()).toBe(rollups);
+  });
+});

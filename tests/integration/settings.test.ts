@@ -34,6 +34,7 @@ describe("updateSettings", () => {
       "keys.recentUseDays": 7,
       "keys.expiringSoonDays": 30,
       "jwks.maxStalenessHours": 24,
+      "events.retentionDays": 90,
       "migration.dualWindowDays": 30,
       "migration.quietDays": 7,
       "token.lifetimeSeconds": 600,
