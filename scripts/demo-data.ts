@@ -16,6 +16,7 @@ import { db, isUniqueViolation, type Tx } from "../lib/db";
 import type { AuthMethod, Environment } from "../lib/clients/schema";
 import { generateSecret, hashSecret, secretHint } from "../lib/secrets/material";
 import { DAY_MS } from "../lib/secrets/status";
+import { planMigrations, seedMigrationTraffic, type DemoClient } from "./demo-traffic";
 
 export const DEMO_MARKER = "demo.seeded";
 export const DEFAULT_DEMO_PASSWORD = "keyshift-demo-password";
@@ -386,7 +387,7 @@ type ClientRow = {
   disabledAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
-};
+} & Omit<DemoClient, "id" | "clientId" | "environment" | "status" | "authMethod" | "acceptedMethods" | "grantTypes" | "createdAt" | "secretCreatedAt" | "secretExpiresAt">;
 
 type SecretRow = {
   id: string;
@@ -399,6 +400,7 @@ type SecretRow = {
   revokedAt: Date | null;
   revokedById: string | null;
   rotatedAt: Date | null;
+  lastUsedAt?: Date | null;
 };
 
 /** Seeds the demo organisation unless the marker says it is already there. */
@@ -578,8 +580,12 @@ export async function seedDemo(options: SeedDemoOptions = {}): Promise<SeedDemoR
           });
         }
 
+        // the migration picture: keys registered, dual windows (a few overdue), finalised clients
+        const stories = planMigrations(r, clients, secrets, now, adminIds[0]);
         for (let i = 0; i < clients.length; i += 500) await tx.client.createMany({ data: clients.slice(i, i + 500) });
         for (let i = 0; i < secrets.length; i += 1000) await tx.clientSecret.createMany({ data: secrets.slice(i, i + 1000) });
+        const traffic = await seedMigrationTraffic(tx, r, clients, secrets, stories, now);
+        log(`demo data: ${traffic.keys} client keys, ${traffic.events.toLocaleString("en")} authentication events over 90 days (daily counts)`);
 
         const summary = {
           teams: TEAMS.length,
