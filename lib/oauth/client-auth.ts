@@ -6,6 +6,7 @@ import { issuer } from "../config";
 import { spaceSeparated } from "../clients/schema";
 import { db, writeEpochOf, type Prisma } from "../db";
 import { jwksHealth, refreshJwks } from "../keys/jwks-uri";
+import { logUnexpected } from "../log";
 import { matchSecret } from "../secrets/material";
 import { secretStatus } from "../secrets/status";
 import { ASSERTION_TYPE, checkAssertion, peekAssertion, type AssertionKey, type AudienceForm } from "./assertion";
@@ -215,7 +216,8 @@ async function jwksUriKeys(
   maxStalenessHours: number,
   now: Date,
 ): Promise<{ keys: AssertionKey[] } | { reason: FailureReason }> {
-  if (client.jwksRefreshAt && client.jwksRefreshAt <= now) void refreshJwks(client.id, "background").catch(() => undefined);
+  // due: refreshed in the background (fetch failures are recorded by the refresh itself)
+  if (client.jwksRefreshAt && client.jwksRefreshAt <= now) void refreshJwks(client.id, "background").catch((error) => logUnexpected(error, "jwks_uri refresh failed"));
   if (kid !== null && !keys.some((k) => k.kid === kid)) {
     const outcome = await refreshJwks(client.id, "unknown_kid");
     if (outcome.status === "ok") {
