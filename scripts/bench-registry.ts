@@ -8,12 +8,7 @@
 //            --no-stats (SQLite without the planner statistics `npm start` gathers; PostgreSQL is
 //            always analysed after the load)
 //            --skip TEXT (leave out the queries whose label contains TEXT, e.g. --skip expiring)
-import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { Client as PgClient } from "pg";
 import * as listRoute from "../app/api/v1/clients/route";
 import { SYSTEM } from "../lib/auth/actor";
 import { createApiToken } from "../lib/tokens/commands";
@@ -24,14 +19,9 @@ import { db, disconnect, Prisma, refreshPlannerStatistics, transaction } from ".
 import { overview } from "../lib/metrics/overview";
 import { generateSecret, hashSecret, secretHint } from "../lib/secrets/material";
 import { DAY_MS } from "../lib/secrets/status";
+import { clientIdentity, commandLine, ENVIRONMENTS, forEachBenchDatabase, migrate, percentile, printTable, prng } from "./bench/seed";
 
-const root = path.resolve(__dirname, "..");
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
-};
+const { args, flag, option } = commandLine();
 const CLIENTS = option("clients", 100_000);
 const RUNS = option("runs", 10);
 const TEAMS = 20;
@@ -42,29 +32,6 @@ const SLOW_MS = 5_000;
 process.env.KEYSHIFT_MASTER_KEY ||= crypto.randomBytes(32).toString("hex");
 process.env.KEYSHIFT_ISSUER ||= "http://localhost:3000";
 const actor = { ...SYSTEM, name: "bench" };
-
-function migrate(url: string): void {
-  execFileSync(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "scripts", "db.ts"), "migrate"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-}
-
-/** A small fast PRNG (mulberry32), so both databases get the same data. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const WORDS = ["billing", "ledger", "payments", "search", "identity", "orders", "mobile", "partner", "export", "sync", "notify", "report", "gateway", "worker", "scheduler", "ingest", "catalog", "loyalty", "risk", "fraud"];
-const ENVIRONMENTS = ["production", "staging", "development"] as const;
 
 async function seed(now: Date): Promise<{ ms: number; secrets: number; teamIds: string[] }> {
   const started = performance.now();
@@ -80,9 +47,7 @@ async function seed(now: Date): Promise<{ ms: number; secrets: number; teamIds: 
     const clients: Prisma.ClientCreateManyInput[] = [];
     const secrets: Prisma.ClientSecretCreateManyInput[] = [];
     for (let i = start; i < Math.min(CLIENTS, start + CHUNK); i++) {
-      const id = `bc${i.toString(36).padStart(8, "0")}`;
-      const clientId = i % 4 === 0 ? `0oa${i.toString(36).padStart(17, "0")}` : i % 4 === 1 ? crypto.randomUUID() : `${pick(WORDS)}-${pick(WORDS)}-${i}`;
-      const name = `${pick(WORDS)} ${pick(WORDS)} ${i}`;
+      const { id, clientId, name } = clientIdentity(i, pick);
       const status = rand() < 0.01 ? "deleted" : rand() < 0.03 ? "disabled" : "active";
       const jwt = rand() < 0.05;
       const authMethod = jwt ? "private_key_jwt" : rand() < 0.65 ? "client_secret_basic" : "client_secret_post";
@@ -180,8 +145,6 @@ function cases(teamIds: string[], apiToken: string): Case[] {
   ];
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-
 async function bench(label: string, url: string): Promise<void> {
   process.env.DATABASE_URL = url;
   console.log(`\n== ${label}: migrating ${url.replace(/\/\/[^@]*@/, "//")}`);
@@ -216,41 +179,13 @@ async function bench(label: string, url: string): Promise<void> {
     times.sort((a, b) => a - b);
     table.push([runs ? c.label : `${c.label} (1 run)`, percentile(times, 50).toFixed(1), percentile(times, 95).toFixed(1), c.rows(first)]);
   }
-  const header = ["query", "median ms", "p95 ms", "rows/total"];
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-  const line = (cells: string[]) => "| " + cells.map((cell, i) => (i === 0 || i === 3 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(" | ") + " |";
   console.log(`\n${label}: ${CLIENTS.toLocaleString("en")} clients, ${seeded.secrets.toLocaleString("en")} secrets, seeding ${(seeded.ms / 1000).toFixed(1)} s, ${RUNS} runs after one warm-up`);
-  console.log(line(header));
-  console.log("|" + widths.map((w, i) => (i === 0 || i === 3 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|");
-  for (const row of table) console.log(line(row));
+  printTable(["query", "median ms", "p95 ms", "rows/total"], table, [0, 3]);
   await disconnect();
 }
 
 async function main(): Promise<void> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "keyshift-bench-"));
-  const keep = flag("keep");
-  try {
-    await bench("SQLite", `file:${path.join(tmp, "bench.db")}`);
-  } finally {
-    if (keep) console.log(`\nkept ${tmp}`);
-    else fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  if (!flag("pg")) return;
-
-  const admin = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-  const name = `keyshift_bench_${crypto.randomBytes(4).toString("hex")}`;
-  const pg = new PgClient({ connectionString: admin });
-  await pg.connect();
-  await pg.query(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    await bench("PostgreSQL", url.toString());
-  } finally {
-    if (keep) console.log(`kept database ${name}`);
-    else await pg.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await pg.end();
-  }
+  await forEachBenchDatabase(bench, { pg: flag("pg"), keep: flag("keep") });
 }
 
 main().catch((error) => {
