@@ -8,6 +8,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const actor = await requirePageActor();
   const nav = [
     { href: "/", label: "Overview" },
+    { href: "/dashboards", label: "Dashboards" },
     { href: "/clients", label: "Clients" },
     { href: "/keys", label: "Keys" },
     { href: "/debugger", label: "Debugger" },
