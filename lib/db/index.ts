@@ -96,6 +96,11 @@ export async function useWriteAheadLog(): Promise<void> {
 
 export async function refreshPlannerStatistics(): Promise<void> {
   if (provider() !== "sqlite") return;
+  // the registry's tables in full: sampled statistics misjudge "revokedAt IS NULL" (most secrets, but
+  // thousands of distinct revocation times), and the planner then answers "a valid secret unused for
+  // 90 days" by scanning every valid secret for each client (1.8 s instead of 4 ms at 5,000 clients)
+  for (const table of ["Client", "ClientSecret", "ClientKey"]) await db().$queryRawUnsafe(`ANALYZE "${table}"`);
+  // the rest (the large event tables among them) sampled, and only where missing or stale
   await db().$queryRawUnsafe("PRAGMA analysis_limit=1000");
   await db().$queryRawUnsafe("PRAGMA optimize=0x10002");
 }
