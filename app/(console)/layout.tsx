@@ -28,7 +28,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <ul className="flex flex-1 gap-1">
             {nav.map((item) => (
               <li key={item.href}>
-                <Link href={item.href} className="rounded-md px-3 py-1.5 text-sm text-slate-200 hover:bg-slate-800 hover:text-white hover:no-underline">
+                <Link href={item.href} className="whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm text-slate-200 hover:bg-slate-800 hover:text-white hover:no-underline">
                   {item.label}
                 </Link>
               </li>
