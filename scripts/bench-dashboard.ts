@@ -17,7 +17,7 @@ import { ClientListQuerySchema } from "../lib/clients/schema";
 import { listClients } from "../lib/clients/queries";
 import { derivedKey } from "../lib/config";
 import { db, disconnect, refreshPlannerStatistics, useWriteAheadLog } from "../lib/db";
-import { dailyCounts, type AuthEventRow } from "../lib/db/hot-path";
+import { dailyCounts, dayTotals, type AuthEventRow } from "../lib/db/hot-path";
 import { sqliteFilePath } from "../lib/db/url";
 import { overview } from "../lib/metrics/overview";
 import { generateSecret, hashSecret, secretHint } from "../lib/secrets/material";
@@ -176,6 +176,7 @@ function buildClients(now: Date): SeedClient[] {
 
 const EVENT_COLUMNS = ["at", "endpoint", "clientDbId", "clientId", "method", "outcome", "reason", "kid", "secretHint", "audienceForm", "address"] as const;
 const DAILY_COLUMNS = ["day", "endpoint", "clientDbId", "method", "outcome", "reason", "audienceForm", "count"] as const;
+const TOTAL_COLUMNS = ["day", "endpoint", "method", "outcome", "reason", "audienceForm", "count"] as const;
 const SECRET_FAILURES = ["secret_mismatch", "secret_mismatch", "secret_mismatch", "secret_expired", "method_not_accepted"];
 const ASSERTION_FAILURES = ["signature_invalid", "kid_unknown", "expired", "aud_mismatch", "jti_replayed"];
 
@@ -247,6 +248,8 @@ async function seedEvents(writer: BulkWriter, clients: SeedClient[], now: Date):
     // one UTC day's events are all in this batch, so its roll-up rows are complete: aggregated here, never queried
     const daily = dailyCounts(rows);
     await writer.insert("AuthEventDaily", DAILY_COLUMNS, daily.map((row) => DAILY_COLUMNS.map((col) => row[col])));
+    const totals = dayTotals(daily);
+    await writer.insert("AuthEventDayTotal", TOTAL_COLUMNS, totals.map((row) => TOTAL_COLUMNS.map((col) => row[col])));
     timing.daily.rows += daily.length;
     timing.daily.ms += performance.now() - split;
   }

@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import type { JWK } from "jose";
 import { jwkThumbprint } from "../lib/crypto/jwk";
 import type { Tx } from "../lib/db";
+import { dayTotals } from "../lib/db/hot-path";
 
 const DAY_MS = 86_400_000;
 const HISTORY_DAYS = 90;
@@ -189,6 +190,8 @@ export async function seedMigrationTraffic(tx: Tx, r: Rng, clients: DemoClient[]
     }
   }
   for (let i = 0; i < daily.length; i += 1000) await tx.authEventDaily.createMany({ data: daily.slice(i, i + 1000) });
+  const totals = dayTotals(daily);
+  for (let i = 0; i < totals.length; i += 1000) await tx.authEventDayTotal.createMany({ data: totals.slice(i, i + 1000) });
   for (let i = 0; i < raw.length; i += 1000) await tx.authEvent.createMany({ data: raw.slice(i, i + 1000) });
   for (const c of clients) {
     if (!c.lastAuthAt && !c.firstAssertionAt) continue;

@@ -89,6 +89,21 @@ export function dailyCounts(rows: readonly AuthEventRow[]): DailyCount[] {
   return [...counts.values()];
 }
 
+/** The organisation-wide totals of a batch's daily counts (AuthEventDayTotal: the same keys without the client). */
+type DayTotal = Omit<DailyCount, "clientDbId">;
+const TOTAL_COLUMNS = ["day", "endpoint", "method", "outcome", "reason", "audienceForm", "count"] as const;
+
+export function dayTotals(daily: readonly DailyCount[]): DayTotal[] {
+  const totals = new Map<string, DayTotal>();
+  for (const { clientDbId: _client, ...d } of daily) {
+    const key = `${d.day.getTime()}\u0000${TOTAL_COLUMNS.slice(1, -1).map((c) => d[c]).join("\u0000")}`;
+    const total = totals.get(key) ?? { ...d, count: 0 };
+    total.count += d.count;
+    totals.set(key, total);
+  }
+  return [...totals.values()];
+}
+
 const sqliteTime = (date: Date) => date.toISOString().replace("Z", "+00:00");
 const pgTime = (date: Date) => date.toISOString().replace("Z", "");
 
@@ -103,10 +118,16 @@ function sqlite(file: string): HotPath {
     `INSERT INTO "AuthEventDaily" (${DAILY_COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES (${DAILY_COLUMNS.map(() => "?").join(", ")})
      ON CONFLICT (${DAILY_COLUMNS.slice(0, -1).map((c) => `"${c}"`).join(", ")}) DO UPDATE SET "count" = "count" + excluded."count"`,
   );
+  const countTotal = connection.prepare(
+    `INSERT INTO "AuthEventDayTotal" (${TOTAL_COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES (${TOTAL_COLUMNS.map(() => "?").join(", ")})
+     ON CONFLICT (${TOTAL_COLUMNS.slice(0, -1).map((c) => `"${c}"`).join(", ")}) DO UPDATE SET "count" = "count" + excluded."count"`,
+  );
   // the events and their roll-ups land together
   const insertEvents = connection.transaction((rows: readonly AuthEventRow[]) => {
     for (const row of rows) insertEvent.run(EVENT_COLUMNS.map((c) => (c === "at" ? sqliteTime(row.at) : row[c])));
-    for (const daily of dailyCounts(rows)) countDaily.run(DAILY_COLUMNS.map((c) => (c === "day" ? sqliteTime(daily.day) : daily[c])));
+    const daily = dailyCounts(rows);
+    for (const d of daily) countDaily.run(DAILY_COLUMNS.map((c) => (c === "day" ? sqliteTime(d.day) : d[c])));
+    for (const t of dayTotals(daily)) countTotal.run(TOTAL_COLUMNS.map((c) => (c === "day" ? sqliteTime(t.day) : t[c])));
   });
   return {
     // better-sqlite3 is synchronous: BEGIN IMMEDIATE … COMMIT for the whole batch, on this thread
@@ -140,9 +161,15 @@ function postgres(url: string): HotPath {
   // one statement for the events and their daily roll-ups (a data-modifying WITH runs whether or not it is read)
   const dailyTypes = ["timestamp(3)", "text", "text", "text", "text", "text", "text", "int"];
   const first = EVENT_COLUMNS.length;
+  const totalTypes = ["timestamp(3)", "text", "text", "text", "text", "text", "int"];
+  const firstTotal = first + DAILY_COLUMNS.length;
   const insertEvents = `WITH events AS (
       INSERT INTO "AuthEvent" (${EVENT_COLUMNS.map((c) => `"${c}"`).join(", ")})
       SELECT * FROM unnest(${EVENT_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(", ")})
+    ), totals AS (
+      INSERT INTO "AuthEventDayTotal" (${TOTAL_COLUMNS.map((c) => `"${c}"`).join(", ")})
+      SELECT * FROM unnest(${TOTAL_COLUMNS.map((_, i) => `$${firstTotal + i + 1}::${totalTypes[i]}[]`).join(", ")})
+      ON CONFLICT (${TOTAL_COLUMNS.slice(0, -1).map((c) => `"${c}"`).join(", ")}) DO UPDATE SET "count" = "AuthEventDayTotal"."count" + EXCLUDED."count"
     )
     INSERT INTO "AuthEventDaily" (${DAILY_COLUMNS.map((c) => `"${c}"`).join(", ")})
     SELECT * FROM unnest(${DAILY_COLUMNS.map((_, i) => `$${first + i + 1}::${dailyTypes[i]}[]`).join(", ")})
@@ -163,9 +190,11 @@ function postgres(url: string): HotPath {
     }),
     async insertAuthEvents(rows) {
       const daily = dailyCounts(rows);
+      const totals = dayTotals(daily);
       const values = [
         ...EVENT_COLUMNS.map((c) => rows.map((row) => (c === "at" ? pgTime(row.at) : row[c]))),
         ...DAILY_COLUMNS.map((c) => daily.map((d) => (c === "day" ? pgTime(d.day) : d[c]))),
+        ...TOTAL_COLUMNS.map((c) => totals.map((t) => (c === "day" ? pgTime(t.day) : t[c]))),
       ];
       await pool.query({ name: "insert-auth-events", text: insertEvents, values });
     },

@@ -1,7 +1,7 @@
 // The traffic dashboard: how clients authenticate, why they fail, and which still send the legacy
-// audience. Read only from the daily roll-up (AuthEventDaily), never from the raw events: at 5,000,000
-// events a scan of AuthEvent is out of the question, while a day range of the roll-up is read through
-// its primary key (day first) and holds one row per day and kind of attempt.
+// audience. Read only from the daily roll-ups, never from the raw events: at 5,000,000 events a scan of
+// AuthEvent is out of the question. Organisation-wide figures read AuthEventDayTotal (a few dozen rows a
+// day); the legacy-audience list reads AuthEventDaily through its (audienceForm, outcome, day) index.
 import type { Actor } from "../auth/actor";
 import { assertCan } from "../auth/guard";
 import { AUTH_METHODS, type AuthMethod } from "../clients/schema";
@@ -33,7 +33,8 @@ export type MethodMixDay = { day: string } & Record<AuthMethod, number>;
 export async function methodMix(actor: Actor, now: Date = new Date()): Promise<MethodMixDay[]> {
   assertCan(actor, "client.read");
   const window = dayWindow(now, METHOD_MIX_DAYS);
-  const groups = await db().authEventDaily.groupBy({
+  // the organisation-wide totals: a few dozen rows a day, whatever the number of clients
+  const groups = await db().authEventDayTotal.groupBy({
     by: ["day", "method"],
     where: { day: window, outcome: "success", method: { in: [...AUTH_METHODS] } },
     _sum: { count: true },
@@ -59,7 +60,7 @@ export type FailureReasonRow = { reason: string; description: string; count: num
 /** Failed authentications over the last 30 days per recorded reason, most first. */
 export async function failuresByReason(actor: Actor, now: Date = new Date()): Promise<FailureReasonRow[]> {
   assertCan(actor, "client.read");
-  const groups = await db().authEventDaily.groupBy({
+  const groups = await db().authEventDayTotal.groupBy({
     by: ["reason"],
     where: { day: dayWindow(now, FAILURE_DAYS), outcome: "failure" },
     _sum: { count: true },

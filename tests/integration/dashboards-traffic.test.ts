@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { GET as exportGet } from "@/app/(console)/dashboards/export/route";
 import { listClients } from "@/lib/clients/queries";
 import { ClientListQuerySchema } from "@/lib/clients/schema";
+import { dayTotals } from "@/lib/db/hot-path";
 import { db, disconnect } from "@/lib/db";
 import { CSV_TABLES } from "@/lib/metrics/csv-tables";
 import { migrationDashboard, type MigrationRow } from "@/lib/metrics/migration";
@@ -93,8 +94,7 @@ beforeAll(async () => {
     });
     ids[c.key] = row.id;
   }
-  await db().authEventDaily.createMany({
-    data: ROLLS.map((r) => ({
+  const dailyRows = ROLLS.map((r) => ({
       day: day(r.day),
       endpoint: r.endpoint ?? "token",
       clientDbId: r.client ? ids[r.client] : "",
@@ -103,8 +103,10 @@ beforeAll(async () => {
       reason: r.reason ?? "",
       audienceForm: r.audienceForm ?? "",
       count: r.count,
-    })),
-  });
+    }));
+  await db().authEventDaily.createMany({ data: dailyRows });
+  // the organisation-wide totals, exactly as the event writer keeps them
+  await db().authEventDayTotal.createMany({ data: dayTotals(dailyRows) });
   // a raw event the roll-up does not hold: the dashboards never read raw events, so it counts nowhere
   await db().authEvent.create({ data: { at: now, endpoint: "token", clientDbId: ids.c1, clientId: "raw", method: "client_secret_basic", outcome: "success", address: "198.51.100.7" } });
 });

@@ -22,6 +22,7 @@ export async function resetDatabase(): Promise<void> {
   await c.auditEvent.deleteMany();
   await c.authEvent.deleteMany();
   await c.authEventDaily.deleteMany();
+  await c.authEventDayTotal.deleteMany();
   await c.usedAssertion.deleteMany();
   await c.serverKey.deleteMany();
   await c.jwksFetch.deleteMany();

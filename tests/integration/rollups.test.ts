@@ -37,6 +37,12 @@ describe("authentication event roll-ups", () => {
     expect(rolled[["token", jwt.id, "private_key_jwt", "failure", "aud_array", "array"].join("|")]).toBe(1);
     // one UTC day per row
     for (const d of daily) expect(d.day.toISOString()).toMatch(/T00:00:00\.000Z$/);
+    // and the organisation-wide totals agree with them
+    const totals = await db().authEventDayTotal.findMany();
+    const totalKey = (r: { endpoint: string; method: string; outcome: string; reason: string; audienceForm: string }) => [r.endpoint, r.method, r.outcome, r.reason, r.audienceForm].join("|");
+    const fromDaily: Record<string, number> = {};
+    for (const d of daily) fromDaily[totalKey(d)] = (fromDaily[totalKey(d)] ?? 0) + d.count;
+    expect(Object.fromEntries(totals.map((t) => [totalKey(t), t.count]))).toEqual(fromDaily);
   });
 });
 
