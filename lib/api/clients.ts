@@ -11,7 +11,7 @@ import { policyOf } from "../policy";
 import { getSettings } from "../settings";
 import { camelKeys, clientResource, clientSummary } from "./resources";
 
-const LIST_PARAMS = ["q", "environment", "team", "method", "status", "age", "expiring", "migration", "older_than", "unused", "on_secret", "external", "keys_expiring", "sort", "dir", "page", "page_size"];
+const LIST_PARAMS = ["q", "environment", "team", "method", "status", "age", "expiring", "migration", "older_than", "unused", "on_secret", "external", "keys_expiring", "keys_unused", "retiring_in_use", "jwks", "break_glass", "sort", "dir", "page", "page_size"];
 
 export async function apiListClients(actor: UserActor, search: URLSearchParams) {
   const unknown = [...new Set(search.keys())].filter((k) => !LIST_PARAMS.includes(k));

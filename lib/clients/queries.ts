@@ -5,7 +5,9 @@ import type { Actor } from "../auth/actor";
 import { assertCan } from "../auth/guard";
 import { db, Prisma, provider } from "../db";
 import { notFound } from "../errors";
+import { breakGlassAliveWhere, jwksHealthWhere, retiringInUseWhere, unusedKeyWhere } from "../keys/conditions";
 import { DAY_MS } from "../secrets/status";
+import { getSettings } from "../settings";
 import { AGE_BUCKETS, CLIENT_STATUSES, SECRET_METHODS, type ClientListQuery } from "./schema";
 
 export function ageBucketRange(bucketId: string, now: Date): { gt?: Date; lte?: Date } {
@@ -23,12 +25,15 @@ export function currentSecretValid(now: Date): Prisma.ClientWhereInput {
   return { secretCreatedAt: { not: null }, OR: [{ secretExpiresAt: null }, { secretExpiresAt: { gt: now } }] };
 }
 
-export function clientListWhere(query: ClientListQuery, now: Date = new Date()): Prisma.ClientWhereInput {
-  return { AND: [query.status ? { status: query.status } : { status: { in: [...CLIENT_STATUSES] } }, ...clientListFilters(query, now)] };
+/** What a filter reads from the settings: the jwks_uri staleness limit (default: the setting's default). */
+export type ListContext = { jwksMaxStalenessHours?: number };
+
+export function clientListWhere(query: ClientListQuery, now: Date = new Date(), context: ListContext = {}): Prisma.ClientWhereInput {
+  return { AND: [query.status ? { status: query.status } : { status: { in: [...CLIENT_STATUSES] } }, ...clientListFilters(query, now, context)] };
 }
 
 /** The list's conditions besides status: none means the list is every listed client, in sort order. */
-function clientListFilters(query: ClientListQuery, now: Date): Prisma.ClientWhereInput[] {
+function clientListFilters(query: ClientListQuery, now: Date, context: ListContext = {}): Prisma.ClientWhereInput[] {
   const and: Prisma.ClientWhereInput[] = [];
   if (query.q) and.push({ searchText: { contains: query.q.toLowerCase() } });
   if (query.environment) and.push({ environment: query.environment });
@@ -51,6 +56,10 @@ function clientListFilters(query: ClientListQuery, now: Date): Prisma.ClientWher
   }
   if (query.external) and.push({ secrets: { some: { AND: [validSecret, { external: true }] } } });
   if (query.keysExpiring) and.push({ keys: { some: { status: { not: "retired" }, expiresAt: { gt: now, lte: new Date(now.getTime() + query.keysExpiring * DAY_MS) } } } });
+  if (query.keysUnused) and.push({ keys: { some: unusedKeyWhere(now, query.keysUnused) } });
+  if (query.retiringInUse) and.push({ keys: { some: retiringInUseWhere(now, query.retiringInUse) } });
+  if (query.jwks) and.push(jwksHealthWhere(query.jwks, now, context.jwksMaxStalenessHours ?? 24));
+  if (query.breakGlass) and.push({ secrets: { some: breakGlassAliveWhere(now) } });
   return and;
 }
 
@@ -72,7 +81,8 @@ export type ClientListRow = Prisma.ClientGetPayload<{ select: typeof clientListS
 
 export async function listClients(actor: Actor, query: ClientListQuery, now: Date = new Date()) {
   assertCan(actor, "client.read");
-  const where = clientListWhere(query, now);
+  const context: ListContext = query.jwks ? { jwksMaxStalenessHours: (await getSettings())["jwks.maxStalenessHours"] } : {};
+  const where = clientListWhere(query, now, context);
   const skip = (query.page - 1) * query.pageSize;
   const orderBy: Prisma.ClientOrderByWithRelationInput[] = [
     NULLS_LAST_SORTS.includes(query.sort) ? { [query.sort]: { sort: query.dir, nulls: "last" } } : { [query.sort]: query.dir },
@@ -82,7 +92,7 @@ export async function listClients(actor: Actor, query: ClientListQuery, now: Dat
     // Unfiltered, every listed client matches and only the sort index spares sorting them all, which
     // SQLite's planner does not see (pageFromSortIndex); PostgreSQL, analysed in full, reads that index
     // by itself. Filtered lists are left to the planner: it reads a filter's index and sorts the matches.
-    provider() === "sqlite" && clientListFilters(query, now).length === 0
+    provider() === "sqlite" && clientListFilters(query, now, context).length === 0
       ? pageFromSortIndex(query, skip)
       : db().client.findMany({ where, orderBy, skip, take: query.pageSize, select: clientListSelect }),
     db().client.count({ where }),

@@ -2,6 +2,7 @@
 // retiring keys still signing, jwks_uri health and break-glass secrets alive. Counts are database
 // aggregates; lists are the top N; client counts use the client list's own filters (see secret-age.ts).
 import type { Actor } from "../auth/actor";
+import { breakGlassAliveWhere, jwksHealthWhere, retiringInUseWhere, unusedKeyWhere, type JwksHealthFilter } from "../keys/conditions";
 import { assertCan } from "../auth/guard";
 import { clientListWhere } from "../clients/queries";
 import { ClientListQuerySchema } from "../clients/schema";
@@ -77,34 +78,17 @@ async function keyFigure(where: Prisma.ClientKeyWhereInput, orderBy: Prisma.Clie
   return { keys, clients, rows: rows.map(shapeKey) };
 }
 
-/** Keys that are active now (keyStatusAt: active) but unused for UNUSED_KEY_DAYS, and not new. */
-export function unusedKeyWhere(now: Date): Prisma.ClientKeyWhereInput {
-  const since = new Date(now.getTime() - UNUSED_KEY_DAYS * DAY_MS);
-  return {
-    AND: [
-      // a scheduled key whose activation date has come is active (lib/keys/status.ts)
-      { status: { in: ["active", "scheduled"] } },
-      { OR: [{ notBefore: null }, { notBefore: { lte: now } }] },
-      { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-      { createdAt: { lt: since } },
-      { OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: since } }] },
-    ],
-  };
-}
-
-/** Retiring keys still accepted that verified an assertion in the last RETIRING_IN_USE_DAYS days. */
-export function retiringInUseWhere(now: Date): Prisma.ClientKeyWhereInput {
-  return { status: "retiring", retiringUntil: { gt: now }, lastUsedAt: { gte: new Date(now.getTime() - RETIRING_IN_USE_DAYS * DAY_MS) } };
-}
+export const unusedKeyWhereNow = (now: Date) => unusedKeyWhere(now, UNUSED_KEY_DAYS);
+export const retiringInUseWhereNow = (now: Date) => retiringInUseWhere(now, RETIRING_IN_USE_DAYS);
 
 export async function unusedKeys(actor: Actor, now: Date, limit = DASHBOARD_TOP) {
   assertCan(actor, "client.read");
-  return { days: UNUSED_KEY_DAYS, ...(await keyFigure(unusedKeyWhere(now), [{ lastUsedAt: { sort: "asc", nulls: "first" } }, { createdAt: "asc" }, { id: "asc" }], limit)) };
+  return { days: UNUSED_KEY_DAYS, ...(await keyFigure(unusedKeyWhereNow(now), [{ lastUsedAt: { sort: "asc", nulls: "first" } }, { createdAt: "asc" }, { id: "asc" }], limit)) };
 }
 
 export async function retiringKeysInUse(actor: Actor, now: Date, limit = DASHBOARD_TOP) {
   assertCan(actor, "client.read");
-  return { days: RETIRING_IN_USE_DAYS, ...(await keyFigure(retiringInUseWhere(now), [{ retiringUntil: "asc" }, { id: "asc" }], limit)) };
+  return { days: RETIRING_IN_USE_DAYS, ...(await keyFigure(retiringInUseWhereNow(now), [{ retiringUntil: "asc" }, { id: "asc" }], limit)) };
 }
 
 /**
@@ -114,22 +98,16 @@ export async function retiringKeysInUse(actor: Actor, now: Date, limit = DASHBOA
  */
 export async function jwksUriHealth(actor: Actor, now: Date, limit = DASHBOARD_TOP) {
   assertCan(actor, "client.read");
-  const stale = new Date(now.getTime() - (await getSettings())["jwks.maxStalenessHours"] * 3_600_000);
-  const base: Prisma.ClientWhereInput = { AND: [LISTED, { keySource: "jwks_uri" }] };
-  const count = (where: Prisma.ClientWhereInput) => db().client.count({ where: { AND: [base, where] } });
-  const [healthy, degraded, failing, unhealthy] = await Promise.all([
-    count({ jwksGoodAt: { not: null }, jwksFailures: 0 }),
-    count({ jwksGoodAt: { gte: stale }, jwksFailures: { gt: 0 } }),
-    count({ OR: [{ jwksGoodAt: null }, { jwksGoodAt: { lt: stale }, jwksFailures: { gt: 0 } }] }),
-    unhealthyJwksUris(actor),
-  ]);
+  const hours = (await getSettings())["jwks.maxStalenessHours"];
+  const count = (health: JwksHealthFilter) => db().client.count({ where: { AND: [LISTED, jwksHealthWhere(health, now, hours)] } });
+  const [healthy, degraded, failing, unhealthy] = await Promise.all([count("healthy"), count("degraded"), count("failing"), unhealthyJwksUris(actor)]);
   return { healthy, degraded, failing, total: healthy + degraded + failing, rows: unhealthy.slice(0, limit) };
 }
 
 /** Break-glass secrets still valid (not revoked, not expired): emergencies, each one worth a look. */
 export async function breakGlassSecrets(actor: Actor, now: Date, limit = DASHBOARD_TOP) {
   assertCan(actor, "client.read");
-  const where: Prisma.ClientSecretWhereInput = { breakGlass: true, revokedAt: null, expiresAt: { gt: now }, client: LISTED };
+  const where: Prisma.ClientSecretWhereInput = { AND: [breakGlassAliveWhere(now), { client: LISTED }] };
   const [count, rows] = await Promise.all([
     db().clientSecret.count({ where }),
     db().clientSecret.findMany({

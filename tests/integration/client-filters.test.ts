@@ -56,6 +56,33 @@ describe("client list drill-down filters", () => {
     });
   }
 
+  it("filters by unused keys, retiring keys still in use, jwks_uri health and live break-glass secrets", async () => {
+    const now = Date.now();
+    const key = await makeKey("ES256", "idle");
+    const idle = await jwtClient(cast.admin, cast.teamA.id, [key], { name: "idle-key" });
+    await db().clientKey.updateMany({ where: { clientId: idle.id }, data: { createdAt: new Date(now - 200 * DAY), lastUsedAt: null } });
+    const retiring = await jwtClient(cast.admin, cast.teamA.id, [await makeKey("ES256", "old")], { name: "retiring-used" });
+    await db().clientKey.updateMany({ where: { clientId: retiring.id }, data: { status: "retiring", retiringUntil: new Date(now + 3 * DAY), lastUsedAt: new Date(now - DAY) } });
+    const linked = await jwtClient(cast.admin, cast.teamA.id, [], { name: "jwks-failing" });
+    await db().client.update({ where: { id: linked.id }, data: { keySource: "jwks_uri", jwksUri: "https://example.test/jwks", jwksGoodAt: new Date(now - 48 * 3_600_000), jwksFailures: 3 } });
+    const glass = await createClient(SYSTEM, clientInput(cast.teamA.id, { name: "glass" }));
+    await db().clientSecret.updateMany({ where: { clientId: glass.id }, data: { breakGlass: true, expiresAt: new Date(now + 3_600_000) } });
+
+    expect(await names({ keysUnused: "90" })).toEqual(["idle-key"]);
+    expect(await names({ retiringInUse: "7" })).toEqual(["retiring-used"]);
+    expect(await names({ jwks: "failing" })).toEqual(["jwks-failing"]);
+    expect(await names({ jwks: "degraded" })).toEqual([]);
+    expect(await names({ breakGlass: "1" })).toEqual(["glass"]);
+
+    // each rotation figure equals the list its link opens
+    const { rotationDashboard } = await import("@/lib/metrics/rotation");
+    const rotation = await rotationDashboard(cast.auditor, new Date());
+    expect(rotation.unused.clients).toBe((await names({ keysUnused: "90" })).length);
+    expect(rotation.retiring.clients).toBe((await names({ retiringInUse: "7" })).length);
+    expect(rotation.jwks.failing).toBe((await names({ jwks: "failing" })).length);
+    expect(rotation.breakGlass.count).toBe((await names({ breakGlass: "1" })).length);
+  });
+
   it("filters clients still on a secret", async () => {
     const onSecret = await names({ onSecret: "1" });
     expect(onSecret).toContain("fresh");

@@ -36,7 +36,7 @@ function SortHeader({ query, column, children }: { query: ClientListQuery; colum
 }
 
 /** Filters the dashboards link to: kept through the form, shown as badges. */
-const DRILL_DOWN_KEYS = ["expiring", "migration", "olderThan", "unused", "onSecret", "external", "keysExpiring"] as const;
+const DRILL_DOWN_KEYS = ["expiring", "migration", "olderThan", "unused", "onSecret", "external", "keysExpiring", "keysUnused", "retiringInUse", "jwks", "breakGlass"] as const;
 
 function drillDownBadges(query: ClientListQuery): string[] {
   const labels: string[] = [];
@@ -47,6 +47,10 @@ function drillDownBadges(query: ClientListQuery): string[] {
   if (query.onSecret) labels.push("still on a secret");
   if (query.external) labels.push("imported external secret");
   if (query.keysExpiring) labels.push(`key expiring within ${query.keysExpiring} days`);
+  if (query.keysUnused) labels.push(`a key unused for ${query.keysUnused} days`);
+  if (query.retiringInUse) labels.push(`a retiring key used within ${query.retiringInUse} days`);
+  if (query.jwks) labels.push(`jwks_uri ${query.jwks}`);
+  if (query.breakGlass) labels.push("break-glass secret alive");
   return labels;
 }
 

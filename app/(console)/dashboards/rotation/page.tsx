@@ -31,10 +31,10 @@ export default async function RotationHealthPage() {
       <div className="mb-6 grid grid-cols-2 gap-4 md:grid-cols-4">
         <DashboardFigure label={`Secrets expiring within ${secrets7.days} days`} value={secrets7.clients.count} href={secrets7.clients.href} testId="figure-secrets-7" detail={`clients; ${secrets30.clients.count.toLocaleString("en")} within ${secrets30.days} days`} />
         <DashboardFigure label={`Keys expiring within ${keys7.days} days`} value={keys7.keys} href={keys7.clients.href} testId="figure-keys-7" detail={`${keys7.certificates} certificates; ${keys30.keys.toLocaleString("en")} keys within ${keys30.days} days`} />
-        <DashboardFigure label={`Keys unused for ${data.unused.days} days`} value={data.unused.keys} href="#unused-keys" testId="figure-unused-keys" detail={`on ${data.unused.clients.toLocaleString("en")} clients`} />
-        <DashboardFigure label="Retiring keys still in use" value={data.retiring.keys} href="#retiring-keys" testId="figure-retiring-in-use" detail={`used in the last ${data.retiring.days} days`} />
-        <DashboardFigure label="Failing jwks_uri" value={data.jwks.failing} href="#jwks-uri" testId="figure-jwks-failing" detail={`${data.jwks.degraded} degraded, ${data.jwks.healthy} healthy`} />
-        <DashboardFigure label="Break-glass secrets alive" value={data.breakGlass.count} href="#break-glass" testId="figure-break-glass" />
+        <DashboardFigure label={`Keys unused for ${data.unused.days} days`} value={data.unused.keys} href={`/clients?keysUnused=${data.unused.days}`} testId="figure-unused-keys" detail={`on ${data.unused.clients.toLocaleString("en")} clients`} />
+        <DashboardFigure label="Retiring keys still in use" value={data.retiring.keys} href={`/clients?retiringInUse=${data.retiring.days}`} testId="figure-retiring-in-use" detail={`used in the last ${data.retiring.days} days`} />
+        <DashboardFigure label="Failing jwks_uri" value={data.jwks.failing} href="/clients?jwks=failing" testId="figure-jwks-failing" detail={`${data.jwks.degraded} degraded, ${data.jwks.healthy} healthy`} />
+        <DashboardFigure label="Break-glass secrets alive" value={data.breakGlass.count} href="/clients?breakGlass=1" testId="figure-break-glass" />
       </div>
       <div className="space-y-6">
         <Card title="Expiring within 7 and 30 days">
