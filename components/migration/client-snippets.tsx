@@ -43,7 +43,9 @@ const response = await fetch(metadata.token_endpoint, {
     client_assertion: assertion,
   }),
 });
-console.log(response.status, await response.json());`,
+const body = await response.json();
+// body.access_token is a credential: use it, don't log it
+console.log(response.status, body.token_type ?? body.error, body.expires_in);`,
     },
     {
       id: "openid-client",
@@ -60,7 +62,8 @@ const config = await client.discovery(
   client.PrivateKeyJwt({ key, kid: ${js(k)} }),
 );
 const tokens = await client.clientCredentialsGrant(config);
-console.log(tokens.access_token, tokens.expires_in);`,
+// tokens.access_token is a credential: use it, don't log it
+console.log(tokens.token_type, tokens.expires_in);`,
     },
     {
       id: "kit",
