@@ -307,8 +307,3 @@ export async function refreshJwksNow(actor: Actor, clientDbId: string): Promise<
   if (client.keySource !== "jwks_uri") throw conflict("The client is not linked to a jwks_uri.");
   return refreshJwks(clientDbId, "manual", actor);
 }
-
-/** The maximum staleness in milliseconds, from the settings. */
-export async function maxStalenessMs(): Promise<number> {
-  return (await getSettings())["jwks.maxStalenessHours"] * 3_600_000;
-}

@@ -78,17 +78,14 @@ async function keyFigure(where: Prisma.ClientKeyWhereInput, orderBy: Prisma.Clie
   return { keys, clients, rows: rows.map(shapeKey) };
 }
 
-export const unusedKeyWhereNow = (now: Date) => unusedKeyWhere(now, UNUSED_KEY_DAYS);
-export const retiringInUseWhereNow = (now: Date) => retiringInUseWhere(now, RETIRING_IN_USE_DAYS);
-
 export async function unusedKeys(actor: Actor, now: Date, limit = DASHBOARD_TOP) {
   assertCan(actor, "client.read");
-  return { days: UNUSED_KEY_DAYS, ...(await keyFigure(unusedKeyWhereNow(now), [{ lastUsedAt: { sort: "asc", nulls: "first" } }, { createdAt: "asc" }, { id: "asc" }], limit)) };
+  return { days: UNUSED_KEY_DAYS, ...(await keyFigure(unusedKeyWhere(now, UNUSED_KEY_DAYS), [{ lastUsedAt: { sort: "asc", nulls: "first" } }, { createdAt: "asc" }, { id: "asc" }], limit)) };
 }
 
 export async function retiringKeysInUse(actor: Actor, now: Date, limit = DASHBOARD_TOP) {
   assertCan(actor, "client.read");
-  return { days: RETIRING_IN_USE_DAYS, ...(await keyFigure(retiringInUseWhereNow(now), [{ retiringUntil: "asc" }, { id: "asc" }], limit)) };
+  return { days: RETIRING_IN_USE_DAYS, ...(await keyFigure(retiringInUseWhere(now, RETIRING_IN_USE_DAYS), [{ retiringUntil: "asc" }, { id: "asc" }], limit)) };
 }
 
 /**

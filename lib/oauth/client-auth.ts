@@ -83,11 +83,32 @@ function cached<T>(map: Map<string, Cached<T>>, key: string, load: () => Promise
   return value;
 }
 
+// A jwks_uri refresh this process asked for is shared by the client's requests for CLIENT_CACHE_MS: the
+// ones arriving while it runs wait for it, and when it changed nothing (not due, in its cooldown,
+// another instance fetching, the uri failing) the later ones take its answer instead of paying the
+// refresh's two queries each, until the cached row expires. A refresh that changed the keys is
+// forgotten at once.
+const refreshAsked = new Map<string, { at: number; outcome: ReturnType<typeof refreshJwks> }>();
+
+function askRefresh(clientDbId: string, trigger: "background" | "unknown_kid", now: number): ReturnType<typeof refreshJwks> {
+  const key = `${trigger}:${clientDbId}`;
+  const asked = refreshAsked.get(key);
+  if (asked && now - asked.at < CLIENT_CACHE_MS && now >= asked.at) return asked.outcome;
+  if (refreshAsked.size >= MAX_CACHED) refreshAsked.delete(refreshAsked.keys().next().value!);
+  const outcome = refreshJwks(clientDbId, trigger);
+  const entry = { at: now, outcome };
+  refreshAsked.set(key, entry);
+  const forget = () => refreshAsked.get(key) === entry && refreshAsked.delete(key);
+  void outcome.then((o) => o.status === "ok" && forget(), forget);
+  return outcome;
+}
+
 /** Forgets every cached client, key and secret: for tests that change rows directly, as another instance would. */
 export function forgetCachedClients(): void {
   clientRows.clear();
   clientKeys.clear();
   clientSecrets.clear();
+  refreshAsked.clear();
 }
 
 export type Credentials = {
@@ -217,9 +238,9 @@ async function jwksUriKeys(
   now: Date,
 ): Promise<{ keys: AssertionKey[] } | { reason: FailureReason }> {
   // due: refreshed in the background (fetch failures are recorded by the refresh itself)
-  if (client.jwksRefreshAt && client.jwksRefreshAt <= now) void refreshJwks(client.id, "background").catch((error) => logUnexpected(error, "jwks_uri refresh failed"));
+  if (client.jwksRefreshAt && client.jwksRefreshAt <= now) askRefresh(client.id, "background", now.getTime()).catch((error) => logUnexpected(error, "jwks_uri refresh failed"));
   if (kid !== null && !keys.some((k) => k.kid === kid)) {
-    const outcome = await refreshJwks(client.id, "unknown_kid");
+    const outcome = await askRefresh(client.id, "unknown_kid", now.getTime());
     if (outcome.status === "ok") {
       keys = await assertionKeys(client.id);
       clientKeys.delete(client.id);
@@ -227,9 +248,8 @@ async function jwksUriKeys(
       return { keys };
     }
   }
-  const health = jwksHealth(client, now, maxStalenessHours);
   if (!client.jwksGoodAt) return { reason: "jwks_uri_unavailable" };
-  if (health === "failing") return { reason: "jwks_uri_stale" };
+  if (jwksHealth(client, now, maxStalenessHours) === "failing") return { reason: "jwks_uri_stale" };
   return { keys };
 }
 
