@@ -38,6 +38,8 @@ const DENIED: Partial<Record<Permission, string>> = {
   "key.manage": "You can only manage keys of clients owned by a team you belong to.",
   "migration.manage": "You can only migrate clients owned by a team you belong to.",
   "migration.break_glass": "Only administrators issue break-glass secrets.",
+  "campaign.manage": "Only administrators and operators run campaigns.",
+  "notification.manage": "You can only change the notification routes of a team you belong to.",
   "user.manage": "Only administrators manage users.",
   "team.manage": "Only administrators manage teams.",
   "settings.update": "Only administrators change settings.",

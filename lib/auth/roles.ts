@@ -11,6 +11,8 @@ export type Permission =
   | "key.manage" // register and retire a client's public keys
   | "migration.manage" // the steps of a client's migration to private_key_jwt
   | "migration.break_glass" // an emergency secret for a finalised client whose keys are lost
+  | "campaign.manage" // create and run campaigns (operators: the campaigns they own)
+  | "notification.manage" // a team's notification routes (operators: their teams; the organisation's fallback route: admins)
   | "user.read"
   | "user.manage"
   | "team.manage"
@@ -21,15 +23,15 @@ export type Permission =
   | "server_key.rotate"; // the authorization server's own signing keys
 
 /** Permissions that also depend on which team owns the client. */
-export const TEAM_SCOPED: ReadonlySet<Permission> = new Set(["client.create", "client.update", "secret.manage", "key.manage", "migration.manage"]);
+export const TEAM_SCOPED: ReadonlySet<Permission> = new Set(["client.create", "client.update", "secret.manage", "key.manage", "migration.manage", "notification.manage"]);
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set<Permission>([
-    "client.read", "client.create", "client.update", "secret.manage", "key.manage", "migration.manage", "migration.break_glass",
+    "client.read", "client.create", "client.update", "secret.manage", "key.manage", "migration.manage", "migration.break_glass", "campaign.manage", "notification.manage",
     "user.read", "user.manage", "team.manage", "audit.read", "audit.verify", "settings.read", "settings.update", "server_key.rotate",
   ]),
   // operators change clients owned by a team they belong to, and read everything
-  operator: new Set<Permission>(["client.read", "client.create", "client.update", "secret.manage", "key.manage", "migration.manage", "user.read", "audit.read", "settings.read"]),
+  operator: new Set<Permission>(["client.read", "client.create", "client.update", "secret.manage", "key.manage", "migration.manage", "campaign.manage", "notification.manage", "user.read", "audit.read", "settings.read"]),
   // auditors read and export everything and change nothing
   auditor: new Set<Permission>(["client.read", "user.read", "audit.read", "audit.verify", "settings.read"]),
 };

@@ -19,6 +19,9 @@ export async function resetDatabase(): Promise<void> {
   const url = databaseUrl();
   if (!/test/i.test(url)) throw new Error(`refusing to empty ${url.split("@").pop()}: run the integration suite with scripts/test-integration.ts`);
   const c = db();
+  await c.campaignSnapshot.deleteMany();
+  await c.campaignClient.deleteMany();
+  await c.campaign.deleteMany();
   await c.auditEvent.deleteMany();
   await c.authEvent.deleteMany();
   await c.authEventDaily.deleteMany();

@@ -6,15 +6,16 @@ import { isRole, roleGrants, ROLES, TEAM_SCOPED, type Permission, type Role } fr
 import { DomainError } from "@/lib/errors";
 
 const PERMISSIONS: Permission[] = [
-  "client.read", "client.create", "client.update", "secret.manage", "key.manage", "user.read", "user.manage",
-  "team.manage", "audit.read", "audit.verify", "settings.read", "settings.update", "server_key.rotate",
+  "client.read", "client.create", "client.update", "secret.manage", "key.manage", "migration.manage", "migration.break_glass",
+  "campaign.manage", "notification.manage", "user.read", "user.manage", "team.manage", "audit.read", "audit.verify",
+  "settings.read", "settings.update", "server_key.rotate",
 ];
 
 // DESIGN.md "Roles": admin everything; operator changes clients of its teams and reads everything;
 // auditor reads and verifies, changes nothing.
 const GRANTED: Record<Role, Permission[]> = {
   admin: PERMISSIONS,
-  operator: ["client.read", "client.create", "client.update", "secret.manage", "key.manage", "user.read", "audit.read", "settings.read"],
+  operator: ["client.read", "client.create", "client.update", "secret.manage", "key.manage", "migration.manage", "campaign.manage", "notification.manage", "user.read", "audit.read", "settings.read"],
   auditor: ["client.read", "user.read", "audit.read", "audit.verify", "settings.read"],
 };
 
