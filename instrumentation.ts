@@ -3,6 +3,8 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startJwksRefresher } = await import("./lib/keys/refresher");
   const { startEventRetention } = await import("./lib/oauth/retention");
+  const { startCampaignSnapshots } = await import("./lib/campaigns/scheduler");
   startJwksRefresher();
   startEventRetention();
+  startCampaignSnapshots();
 }

@@ -9,6 +9,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const nav = [
     { href: "/", label: "Overview" },
     { href: "/dashboards", label: "Dashboards" },
+    { href: "/campaigns", label: "Campaigns" },
     { href: "/clients", label: "Clients" },
     { href: "/keys", label: "Keys" },
     { href: "/debugger", label: "Debugger" },
@@ -20,12 +21,12 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   ];
   return (
     <div className="min-h-screen">
-      <nav className="bg-slate-900 text-slate-100" aria-label="Main">
+      <nav className="bg-slate-900 text-slate-100 print:hidden" aria-label="Main">
         <div className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
           <Link href="/" className="text-lg font-semibold text-white hover:no-underline">
             <span className="text-brand-100">key</span>shift
           </Link>
-          <ul className="flex flex-1 gap-1">
+          <ul className="flex flex-1 flex-wrap gap-1">
             {nav.map((item) => (
               <li key={item.href}>
                 <Link href={item.href} className="whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm text-slate-200 hover:bg-slate-800 hover:text-white hover:no-underline">
@@ -43,7 +44,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           </div>
         </div>
       </nav>
-      <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>
+      <main className="mx-auto max-w-7xl px-6 py-8 print:max-w-none print:p-0">{children}</main>
     </div>
   );
 }

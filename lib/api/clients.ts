@@ -3,7 +3,7 @@
 import type { UserActor } from "../auth/actor";
 import { createClient, deleteClient, setClientEnabled, updateClient } from "../clients/commands";
 import { clientDbIdByClientId, getClient, listClients } from "../clients/queries";
-import { ClientListQuerySchema } from "../clients/schema";
+import { ClientListQuerySchema, type ClientListQuery } from "../clients/schema";
 import { invalid } from "../errors";
 import { issueSecret, revokeSecret, rotateSecret, type IssuedSecret } from "../secrets/commands";
 import type { KeyMaterial } from "../keys/lifecycle";
@@ -16,17 +16,24 @@ const LIST_PARAMS = ["q", "environment", "team", "method", "status", "age", "exp
 export async function apiListClients(actor: UserActor, search: URLSearchParams) {
   const unknown = [...new Set(search.keys())].filter((k) => !LIST_PARAMS.includes(k));
   if (unknown.length) throw invalid(`Unknown query parameter ${unknown.map((k) => `"${k}"`).join(", ")}.`, Object.fromEntries(unknown.map((k) => [k, "Unknown parameter"])));
-  // the list is lenient by design (like the console's filters); the API is strict: a bad value is an error
-  const raw = camelKeys(Object.fromEntries(search));
+  const query = strictClientQuery(camelKeys(Object.fromEntries(search)), "Some query parameters are not valid.");
+  const result = await listClients(actor, query);
+  return { data: result.rows.map(clientSummary), page: result.page, page_size: result.pageSize, total: result.total };
+}
+
+/**
+ * The list's filters, read strictly: the console's list is lenient by design (a bad value is dropped),
+ * the API refuses it, naming each field whose value the list would not have taken as given.
+ */
+export function strictClientQuery(raw: Record<string, unknown>, message: string): ClientListQuery {
   const query = ClientListQuerySchema.parse(raw);
   const fields: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
     const parsed = (query as Record<string, unknown>)[key];
     if (value !== undefined && (parsed === undefined || String(parsed) !== String(value))) fields[key] = `Invalid value "${String(value)}"`;
   }
-  if (Object.keys(fields).length) throw invalid("Some query parameters are not valid.", fields);
-  const result = await listClients(actor, query);
-  return { data: result.rows.map(clientSummary), page: result.page, page_size: result.pageSize, total: result.total };
+  if (Object.keys(fields).length) throw invalid(message, fields);
+  return query;
 }
 
 export async function apiGetClient(actor: UserActor, clientId: string) {

@@ -33,6 +33,7 @@ import {
   TeamRef,
   User,
 } from "./resources";
+import { CAMPAIGN_SCHEMAS } from "./campaign-resources";
 
 const SCHEMAS = {
   Error: ErrorBody,
@@ -63,6 +64,7 @@ const SCHEMAS = {
   Team,
   AuditEntry,
   AuditPage,
+  ...CAMPAIGN_SCHEMAS,
 };
 
 const ref = (name: keyof typeof SCHEMAS) => ({ $ref: `#/components/schemas/${name}` });
@@ -78,6 +80,14 @@ const CLIENT_ERRORS = { ...COMMON_ERRORS, "404": error("No client with this clie
 
 const KEY_ERRORS = { ...COMMON_ERRORS, "404": error("No client with this client_id, or no key with this kid") };
 const kidParam = { name: "kid", in: "path", required: true, description: "the key's kid, URL-encoded", schema: { type: "string" } };
+
+const campaignIdParam = { name: "campaign_id", in: "path", required: true, description: "the campaign's id", schema: { type: "string" } };
+const CAMPAIGN_ERRORS = { ...COMMON_ERRORS, "404": error("No campaign with this id") };
+const CHANGE_ERRORS = {
+  ...CAMPAIGN_ERRORS,
+  "403": error("The token's user may not change this campaign (auditors; operators on campaigns they neither own nor created)"),
+  "409": error("The campaign is closed"),
+};
 
 const clientIdParam = {
   name: "client_id",
@@ -350,6 +360,83 @@ export function openApiDocument(serverUrl: string) {
             "422": error("within_days out of range, or an unknown parameter"),
             ...COMMON_ERRORS,
           },
+        },
+      },
+      "/campaigns": {
+        get: {
+          operationId: "listCampaigns",
+          summary: "Campaigns with their live progress: active ones first (soonest deadline first), then closed ones",
+          parameters: [{ name: "status", in: "query", required: false, schema: { type: "string", enum: ["active", "closed"] } }],
+          responses: { "200": ok("The campaigns", dataList("CampaignItem")), "422": error("An unknown parameter or status"), ...COMMON_ERRORS },
+        },
+        post: {
+          operationId: "createCampaign",
+          summary: "Create a campaign over the clients the filters list now (the cohort is frozen): a migration leaves out clients on private_key_jwt, a rotation takes only valid secrets older than its age",
+          requestBody: { required: true, content: content(ref("CampaignCreate")) },
+          responses: {
+            "201": ok("The campaign", ref("Campaign")),
+            "400": error("The body is not a JSON object"),
+            "409": error("A campaign with this name exists"),
+            "422": error("A field or filter is invalid, the deadline is past or too far, the owner is not an administrator or operator, or the cohort is empty or too large"),
+            ...COMMON_ERRORS,
+          },
+        },
+      },
+      "/campaigns/{campaign_id}": {
+        parameters: [campaignIdParam],
+        get: { operationId: "getCampaign", summary: "A campaign: progress per stage, funnel, per-team counts and burn-down", responses: { "200": ok("The campaign", ref("Campaign")), ...CAMPAIGN_ERRORS } },
+        patch: {
+          operationId: "updateCampaign",
+          summary: "Rename a campaign or change its description, deadline or owner (audited)",
+          requestBody: { required: true, content: content(ref("CampaignUpdate")) },
+          responses: { "200": ok("The campaign", ref("Campaign")), "400": error("The body is not a JSON object"), "422": error("An invalid or unknown field"), ...CHANGE_ERRORS, "409": error("The campaign is closed, or the name is taken") },
+        },
+      },
+      "/campaigns/{campaign_id}/close": {
+        parameters: [campaignIdParam],
+        post: {
+          operationId: "closeCampaign",
+          summary: "Close the campaign: its figures and report stay, it no longer changes",
+          requestBody: { required: false, content: content(ref("CampaignReason")) },
+          responses: { "200": ok("The campaign", ref("Campaign")), "400": error("The body is not a JSON object"), "422": error("An unknown field or a reason over 500 characters"), ...CHANGE_ERRORS },
+        },
+      },
+      "/campaigns/{campaign_id}/clients": {
+        parameters: [campaignIdParam],
+        get: {
+          operationId: "listCampaignClients",
+          summary: "The campaign's clients with their stage, by name",
+          parameters: [
+            { name: "stage", in: "query", required: false, schema: { type: "string" }, description: "one stage of the campaign's kind" },
+            { name: "team", in: "query", required: false, schema: { type: "string" }, description: "owner team id" },
+            { name: "overdue", in: "query", required: false, schema: { type: "string", enum: ["1", "true"] }, description: "only clients not done past the deadline (or, in a migration, past their own dual window)" },
+            { name: "page", in: "query", required: false, schema: { type: "integer", minimum: 1 } },
+            { name: "page_size", in: "query", required: false, schema: { type: "integer", enum: [25, 50, 100] }, description: "default 50" },
+          ],
+          responses: { "200": ok("A page of clients", ref("CampaignClientPage")), "422": error("An unknown parameter or an invalid value"), ...CAMPAIGN_ERRORS },
+        },
+        post: {
+          operationId: "addCampaignClients",
+          summary: "Add clients by client_id: an unknown client_id refuses the whole list",
+          requestBody: { required: true, content: content(ref("CampaignClientsAdd")) },
+          responses: { "200": ok("What was added", ref("CampaignClientsAdded")), "400": error("The body is not a JSON object"), "422": error("Unknown client_ids (named), or a malformed list"), ...CHANGE_ERRORS },
+        },
+      },
+      "/campaigns/{campaign_id}/clients/{client_id}": {
+        parameters: [campaignIdParam, clientIdParam],
+        delete: {
+          operationId: "removeCampaignClient",
+          summary: "Remove one client from the cohort (the client itself is untouched); an optional reason is audited",
+          requestBody: { required: false, content: content(ref("CampaignReason")) },
+          responses: { "204": { description: "Removed" }, "400": error("The body is not a JSON object"), "422": error("An unknown field"), ...CHANGE_ERRORS, "404": error("No such campaign, or the client is not in it") },
+        },
+      },
+      "/campaigns/{campaign_id}/report": {
+        parameters: [campaignIdParam],
+        get: {
+          operationId: "campaignReport",
+          summary: "The campaign report as CSV: every client with its team, stage, overdue flag and evidence",
+          responses: { "200": { description: "CSV", content: { "text/csv": { schema: { type: "string" } } } }, ...CAMPAIGN_ERRORS },
         },
       },
       "/users": {

@@ -30,11 +30,11 @@ export function parseCohortQuery(raw: Record<string, unknown>): CohortQuery {
   return cohortQueryOf(ClientListQuerySchema.parse(raw));
 }
 
-/** The client-list URL that shows the filters a cohort was taken from. */
-export function cohortHref(query: CohortQuery): string {
+/** The client-list URL that shows the filters a cohort was taken from (or another page taking them, e.g. /campaigns/new). */
+export function cohortHref(query: CohortQuery, path = "/clients"): string {
   const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
   const text = params.toString();
-  return text ? `/clients?${text}` : "/clients";
+  return text ? `${path}?${text}` : path;
 }
 
 /** The filters in words, for the campaign page and the report: "environment production · method client_secret_basic". */

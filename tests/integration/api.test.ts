@@ -5,8 +5,6 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import Ajv2020 from "ajv/dist/2020";
-import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as clientsRoute from "@/app/api/v1/clients/route";
 import * as clientRoute from "@/app/api/v1/clients/[clientId]/route";
@@ -31,7 +29,6 @@ import * as auditRoute from "@/app/api/v1/audit/route";
 import * as auditExportRoute from "@/app/api/v1/audit/export/route";
 import * as teamsRoute from "@/app/api/v1/teams/route";
 import * as usersRoute from "@/app/api/v1/users/route";
-import { openApiDocument } from "@/lib/api/openapi";
 import { SYSTEM } from "@/lib/auth/actor";
 import { createClient } from "@/lib/clients/commands";
 import { jwkThumbprint } from "@/lib/crypto/jwk";
@@ -41,51 +38,7 @@ import { createApiToken, revokeApiToken } from "@/lib/tokens/commands";
 import { setUserDisabled } from "@/lib/users/commands";
 import { auditCount, clientInput, makeCast, makeUser, resetDatabase, type Cast } from "./helpers";
 
-const BASE = "http://keyshift.test/api/v1";
-const doc = openApiDocument("http://keyshift.test");
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats(ajv);
-ajv.addSchema({ $id: "doc", components: doc.components }, "doc");
-
-type Route = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
-type Operation = { responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> };
-
-/** Calls a route handler as Next.js would, and checks the response against the OpenAPI document. */
-async function call(route: Route, method: string, pathTemplate: string, opts: { token?: string; params?: Record<string, string>; body?: unknown; query?: string; rawBody?: string } = {}) {
-  const params = opts.params ?? {};
-  const path = pathTemplate.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[({ client_id: "clientId", secret_id: "secretId" } as Record<string, string>)[name] ?? name]));
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const request = new Request(`${BASE}${path}${opts.query ? `?${opts.query}` : ""}`, {
-    method,
-    headers,
-    body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
-  });
-  const response = await route(request, { params: Promise.resolve(params) });
-  const operation = (doc.paths as unknown as Record<string, Record<string, Operation>>)[pathTemplate]?.[method.toLowerCase()];
-  expect(operation, `${method} ${pathTemplate} is in the OpenAPI document`).toBeDefined();
-  const documented = operation.responses[String(response.status)];
-  expect(documented, `${method} ${pathTemplate} documents status ${response.status}`).toBeDefined();
-  const text = await response.text();
-  if (response.headers.get("content-type")?.startsWith("text/csv")) {
-    expect(documented!.content?.["text/csv"], `${method} ${pathTemplate} documents CSV`).toBeDefined();
-    return { status: response.status, body: text };
-  }
-  const body = text ? JSON.parse(text) : undefined;
-  const schema = documented!.content?.["application/json"]?.schema;
-  if (schema) {
-    const validate = ajv.compile({ $ref: "doc#", ...withDocRefs(schema) });
-    expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
-  } else {
-    expect(text).toBe("");
-  }
-  return { status: response.status, body };
-}
-
-/** Points a response schema's "#/components/…" references at the document registered as "doc". */
-function withDocRefs(schema: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/'));
-}
+import { call, type Route } from "./api-call";
 
 let cast: Cast;
 const tokens: Record<string, string> = {};

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Badge, ButtonLink, Card, EmptyState, PageHeader, formatDate, inputClass, relativeDays, tableClass, tdClass, thClass } from "@/components/ui";
 import { ENV_TONES, METHOD_LABELS, ageTone } from "@/components/clients/labels";
+import { can } from "@/lib/auth/guard";
+import { cohortHref, cohortQueryOf } from "@/lib/campaigns/schema";
 import { listClients, listTeams } from "@/lib/clients/queries";
 import { AGE_BUCKETS, AUTH_METHODS, ClientListQuerySchema, ENVIRONMENTS, type ClientListQuery } from "@/lib/clients/schema";
 import { ageInDays } from "@/lib/secrets/status";
@@ -70,6 +72,9 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
         description="Confidential OAuth clients, their owner teams and how they authenticate."
         actions={
           <>
+            {can(actor, "campaign.manage") && result.total > 0 && (
+              <ButtonLink variant="secondary" href={cohortHref(cohortQueryOf(query), "/campaigns/new")} data-testid="start-campaign">Start a campaign</ButtonLink>
+            )}
             <ButtonLink variant="secondary" href="/clients/export?format=csv" prefetch={false}>Export CSV</ButtonLink>
             <ButtonLink variant="secondary" href="/clients/export?format=json" prefetch={false}>Export JSON</ButtonLink>
             {(actor.role === "admin" || (actor.role === "operator" && actor.teamIds.length > 0)) && (
