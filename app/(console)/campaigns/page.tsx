@@ -23,7 +23,7 @@ export default async function CampaignsPage() {
       <Card>
         {campaigns.length === 0 ? (
           <EmptyState>
-            No campaign yet. Filter the <Link href="/clients">client list</Link> to the cohort you want, then choose “Start a campaign”.
+            No campaign yet. Filter the <Link href="/clients" className="underline">client list</Link> to the cohort you want, then choose “Start a campaign”.
           </EmptyState>
         ) : (
           <div className="overflow-x-auto">

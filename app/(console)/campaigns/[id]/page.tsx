@@ -119,7 +119,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
           {campaign.description && <p className="mt-3 whitespace-pre-line text-sm text-slate-700">{campaign.description}</p>}
           <p className="mt-3 text-xs text-slate-600">
             Cohort taken from the client list{filterWords.length ? ` (${filterWords.join(" · ")})` : " (no filter)"} on {formatDate(campaign.createdAt, true)}
-            {campaign.createdBy ? ` by ${campaign.createdBy}` : ""}: <Link href={cohortHref(campaign.cohort)}>the list with those filters today</Link>.
+            {campaign.createdBy ? ` by ${campaign.createdBy}` : ""}: <Link href={cohortHref(campaign.cohort)} className="underline">the list with those filters today</Link>.
           </p>
         </Card>
 
