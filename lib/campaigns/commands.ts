@@ -2,7 +2,7 @@
 // name, deadline or owner, add and remove clients, close it. Every change is audited in the transaction
 // that makes it. Operators run the campaigns they own or created; administrators run any.
 import type { Actor } from "../auth/actor";
-import { assertCan } from "../auth/guard";
+import { assertCan, can } from "../auth/guard";
 import { appendAudit } from "../audit/log";
 import { clientListWhere, currentSecretValid, type ListContext } from "../clients/queries";
 import { db, isUniqueViolation, transaction, type Prisma, type Tx } from "../db";
@@ -74,12 +74,17 @@ async function requireOwner(tx: Tx, ownerId: string): Promise<{ id: string; emai
   return owner;
 }
 
+type Managed = { ownerId: string; createdById: string | null };
+
 /** Administrators run every campaign; operators the ones they own or created. */
-function assertManages(actor: Actor, campaign: { ownerId: string; createdById: string | null }): void {
+export function canManageCampaign(actor: Actor, campaign: Managed): boolean {
+  if (!can(actor, "campaign.manage")) return false;
+  return actor.type === "system" || actor.role === "admin" || campaign.ownerId === actor.id || campaign.createdById === actor.id;
+}
+
+function assertManages(actor: Actor, campaign: Managed): void {
   assertCan(actor, "campaign.manage");
-  if (actor.type === "user" && actor.role !== "admin" && campaign.ownerId !== actor.id && campaign.createdById !== actor.id) {
-    throw forbidden("Only the campaign's owner, its creator and administrators change a campaign.");
-  }
+  if (!canManageCampaign(actor, campaign)) throw forbidden("Only the campaign's owner, its creator and administrators change a campaign.");
 }
 
 async function openCampaign(tx: Tx, actor: Actor, campaignId: string): Promise<CampaignRow> {

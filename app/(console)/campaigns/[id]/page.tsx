@@ -6,6 +6,7 @@ import { ProgressBar } from "@/components/campaigns/progress";
 import { ENV_TONES, METHOD_LABELS } from "@/components/clients/labels";
 import { Badge, Card, EmptyState, PageHeader, formatDate, inputClass, relativeDays, tableClass, tdClass, thClass } from "@/components/ui";
 import { can } from "@/lib/auth/guard";
+import { canManageCampaign } from "@/lib/campaigns/commands";
 import { campaignClients, campaignHistory, campaignSummary } from "@/lib/campaigns/queries";
 import { cohortHref, describeCohortQuery } from "@/lib/campaigns/schema";
 import { CAMPAIGN_KIND_LABELS, STAGE_HELP, STAGE_LABELS, STAGES, isStage, type CampaignStage } from "@/lib/campaigns/stages";
@@ -73,8 +74,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
   const overdue = first(raw.overdue) === "1";
   const page = Math.max(1, Number(first(raw.page)) || 1);
   const filter = { stage: isStage(campaign.kind, stage) ? stage : undefined, team: team || undefined, overdue: overdue || undefined };
-  const canManage =
-    campaign.status === "active" && can(actor, "campaign.manage") && (actor.role === "admin" || campaign.ownerId === actor.id || campaign.createdById === actor.id);
+  const canManage = campaign.status === "active" && canManageCampaign(actor, campaign);
   const [clients, history, teams, owners] = await Promise.all([
     campaignClients(actor, id, { ...filter, page }, now),
     can(actor, "audit.read") ? campaignHistory(actor, id) : Promise.resolve([]),
