@@ -470,8 +470,8 @@ async function campaignCases(actor: Actor, campaignId: string): Promise<Case[]> 
       page: true,
     },
     {
-      label: "campaign clients, stage=dual, page 20",
-      run: () => campaignClients(actor, campaignId, { stage: "dual", page: 20 }),
+      label: "campaign clients, stage=not_started, page 100",
+      run: () => campaignClients(actor, campaignId, { stage: "not_started", page: 100 }),
       rows: (r) => `${(r as Awaited<ReturnType<typeof campaignClients>>).rows.length}/${(r as Awaited<ReturnType<typeof campaignClients>>).total} clients`,
       page: true,
     },

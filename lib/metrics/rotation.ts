@@ -10,7 +10,7 @@ import { db, type Prisma } from "../db";
 import { unhealthyJwksUris } from "../keys/queries";
 import { DAY_MS } from "../secrets/status";
 import { getSettings } from "../settings";
-import { DASHBOARD_TOP, LISTED, listedFigure } from "./secret-age";
+import { clientsWithKey, DASHBOARD_TOP, LISTED, listedFigure } from "./secret-age";
 
 /** The expiry windows shown side by side; both edges inclusive of the window's end, exclusive of now. */
 export const EXPIRY_WINDOWS = [7, 30] as const;
@@ -58,7 +58,7 @@ export async function expiringKeyFigures(actor: Actor, now: Date, limit = DASHBO
         const [keys, certificates, clients] = await Promise.all([
           db().clientKey.count({ where: where(days) }),
           db().clientKey.count({ where: { AND: [where(days), { certificate: { not: null } }] } }),
-          listedFigure({ keysExpiring: days }, now),
+          clientsWithKey(where(days), { keysExpiring: days }),
         ]);
         return { days, keys, certificates, clients };
       }),
@@ -72,7 +72,7 @@ export async function expiringKeyFigures(actor: Actor, now: Date, limit = DASHBO
 async function keyFigure(where: Prisma.ClientKeyWhereInput, orderBy: Prisma.ClientKeyOrderByWithRelationInput[], limit: number) {
   const [keys, clients, rows] = await Promise.all([
     db().clientKey.count({ where: { AND: [where, { client: LISTED }] } }),
-    db().client.count({ where: { AND: [LISTED, { keys: { some: where } }] } }),
+    clientsWithKey(where, {}).then((f) => f.count),
     db().clientKey.findMany({ where: { AND: [where, { client: LISTED }] }, orderBy, take: limit, select: keyRow }),
   ]);
   return { keys, clients, rows: rows.map(shapeKey) };
@@ -104,7 +104,8 @@ export async function jwksUriHealth(actor: Actor, now: Date, limit = DASHBOARD_T
 /** Break-glass secrets still valid (not revoked, not expired): emergencies, each one worth a look. */
 export async function breakGlassSecrets(actor: Actor, now: Date, limit = DASHBOARD_TOP) {
   assertCan(actor, "client.read");
-  const where: Prisma.ClientSecretWhereInput = { AND: [breakGlassAliveWhere(now), { client: LISTED }] };
+  // a live break-glass secret is valid, so its client is listed (lib/metrics/secret-age.ts listedValidSecrets)
+  const where: Prisma.ClientSecretWhereInput = breakGlassAliveWhere(now);
   const [count, rows] = await Promise.all([
     db().clientSecret.count({ where }),
     db().clientSecret.findMany({

@@ -143,7 +143,8 @@ beforeAll(async () => {
     ...prod,
     team: "A",
     status: "deleted",
-    secrets: [{ created: -days(400), external: true }, { created: -days(1), expires: days(1), breakGlass: true }],
+    // deleting a client revokes its secrets (lib/clients/commands.ts deleteClient; clients.test.ts holds it)
+    secrets: [{ created: -days(400), external: true, revoked: true }, { created: -days(1), expires: days(1), breakGlass: true, revoked: true }],
     keys: [{ expires: days(5), created: -days(200) }, { status: "retiring", retiringUntil: days(3), lastUsed: -days(1) }],
     jwks: { goodAt: null, failures: 4 },
   });
