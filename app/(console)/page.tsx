@@ -3,6 +3,8 @@ import Link from "next/link";
 import { METHOD_LABELS, ageTone } from "@/components/clients/labels";
 import { MethodChart, SecretAgeChart } from "@/components/overview/charts";
 import { Badge, Card, EmptyState, PageHeader, formatDate, relativeDays, tableClass, tdClass, thClass } from "@/components/ui";
+import { ProgressBar } from "@/components/campaigns/progress";
+import { listCampaigns } from "@/lib/campaigns/queries";
 import { overview } from "@/lib/metrics/overview";
 import { ageInDays } from "@/lib/secrets/status";
 import { requirePageActor } from "../_lib/session";
@@ -20,8 +22,8 @@ function Figure({ label, value, href }: { label: string; value: number; href: st
 
 export default async function OverviewPage() {
   const actor = await requirePageActor("client.read");
-  const data = await overview(actor);
   const now = new Date();
+  const [data, campaigns] = await Promise.all([overview(actor), listCampaigns(actor, { status: "active", limit: 5 }, now)]);
   return (
     <>
       <PageHeader title="Overview" description="How your confidential clients authenticate, and how old their shared secrets are." />
@@ -73,6 +75,25 @@ export default async function OverviewPage() {
                 })}
               </tbody>
             </table>
+          )}
+        </Card>
+        <Card title="Active campaigns" actions={<Link href="/campaigns" className="text-sm">All campaigns →</Link>}>
+          {campaigns.length === 0 ? (
+            <EmptyState>
+              No campaign is running. <Link href="/campaigns" className="underline">Start one</Link> from a filtered client list.
+            </EmptyState>
+          ) : (
+            <ul className="space-y-3" data-testid="overview-campaigns">
+              {campaigns.map((c) => (
+                <li key={c.id}>
+                  <div className="flex justify-between text-sm">
+                    <Link href={`/campaigns/${c.id}`} className="font-medium">{c.name}</Link>
+                    <span className={c.late ? "font-medium text-red-700" : "text-slate-600"}>deadline {formatDate(c.deadline)} ({relativeDays(c.deadline, now)})</span>
+                  </div>
+                  <ProgressBar done={c.counts.done} total={c.counts.total} />
+                </li>
+              ))}
+            </ul>
           )}
         </Card>
         <Card title={`Secrets expiring within ${data.expiring.days} days: rotate them`} actions={<Link href={data.expiring.href} className="text-sm">All {data.expiring.count} →</Link>}>

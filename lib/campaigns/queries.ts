@@ -54,13 +54,13 @@ export async function getCampaign(actor: Actor, campaignId: string): Promise<Cam
 export type CampaignListItem = CampaignView & { counts: Pick<CampaignCounts, "total" | "done" | "overdue">; late: boolean };
 
 /** Every campaign, active first (soonest deadline first), then closed ones (latest first), with live progress. */
-export async function listCampaigns(actor: Actor, options: { status?: "active" | "closed" } = {}, now = new Date()): Promise<CampaignListItem[]> {
+export async function listCampaigns(actor: Actor, options: { status?: "active" | "closed"; limit?: number } = {}, now = new Date()): Promise<CampaignListItem[]> {
   assertCan(actor, "client.read");
   const rows = await db().campaign.findMany({
     where: options.status ? { status: options.status } : {},
     select: campaignSelect,
     orderBy: [{ status: "asc" }, { deadline: "asc" }, { name: "asc" }],
-    take: 500,
+    take: Math.min(options.limit ?? 500, 500),
   });
   const users = await userEmails(rows.flatMap((r) => [r.ownerId, r.createdById, r.closedById]));
   return Promise.all(
