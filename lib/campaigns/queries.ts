@@ -238,3 +238,22 @@ export async function campaignHistory(actor: Actor, campaignId: string) {
 }
 
 export const isDone = (stage: CampaignStage) => DONE_STAGES.has(stage);
+
+/** The campaigns a client is in, each with the client's stage there: shown on the client's page. */
+export async function clientCampaigns(actor: Actor, clientDbId: string, now = new Date()) {
+  assertCan(actor, "client.read");
+  const links = await db().campaignClient.findMany({
+    where: { clientId: clientDbId },
+    select: { campaign: { select: { id: true, name: true, kind: true, status: true, deadline: true, createdAt: true } } },
+    orderBy: { campaign: { deadline: "asc" } },
+    take: 50,
+  });
+  return Promise.all(
+    links.map(async ({ campaign }) => {
+      const [row] = await db().$queryRaw<{ stage: string; overdue: number | bigint | boolean }[]>(Prisma.sql`
+        SELECT ${stageSql(campaign, now)} AS "stage", CASE WHEN ${overdueSql(campaign, now)} THEN 1 ELSE 0 END AS "overdue"
+        FROM "Client" c WHERE c."id" = ${clientDbId}`);
+      return { ...campaign, stage: row.stage as CampaignStage, overdue: Number(row.overdue) === 1 || row.overdue === true };
+    }),
+  );
+}

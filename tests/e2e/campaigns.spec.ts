@@ -138,6 +138,10 @@ test("a migration campaign runs from the list's filters to completion on real tr
   await expect(page.getByTestId("campaign-client")).toHaveCount(1);
   await expect(page.getByTestId("campaign-client")).toHaveAttribute("data-client-id", "drive-orders");
 
+  // the client's own page names the campaign and its stage there
+  await page.getByTestId("campaign-client").getByRole("link", { name: "Drive orders" }).click();
+  await expect(page.getByTestId("client-campaigns")).toContainText("Drive off secrets: Finalised");
+
   // the old secret of the finalised client is refused; the other one's still works until it is finalised
   expect((await request.post("/oauth/token", { form: { grant_type: "client_credentials" }, headers: { Authorization: basic(clients[0].clientId, secrets[0]) } })).status()).toBe(401);
   await finalise(clients[1]);

@@ -3,7 +3,7 @@
 // burn-down snapshots, cohort changes, closing, permissions and validation.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addCampaignClients, closeCampaign, createCampaign, previewCohort, removeCampaignClient, snapshotActiveCampaigns, updateCampaign } from "@/lib/campaigns/commands";
-import { campaignClients, campaignHistory, campaignReportRows, campaignSummary, listCampaigns } from "@/lib/campaigns/queries";
+import { campaignClients, campaignHistory, campaignReportRows, campaignSummary, clientCampaigns, listCampaigns } from "@/lib/campaigns/queries";
 import { deleteClient } from "@/lib/clients/commands";
 import { issuer } from "@/lib/config";
 import { db, disconnect } from "@/lib/db";
@@ -174,6 +174,10 @@ describe("stages from state and real traffic", () => {
     const teamB = await campaignClients(cast.auditor, campaign.id, { team: cast.teamB.id });
     expect(teamB.total).toBe(2);
     expect(teamB.rows.map((r) => r.stage).sort()).toEqual(["deleted", "keys_registered"]);
+
+    // each client's page names its campaigns with its stage there
+    expect(await clientCampaigns(cast.auditor, a2.id)).toMatchObject([{ id: campaign.id, name: campaign.name, stage: "assertions_seen", overdue: false }]);
+    expect(await clientCampaigns(cast.auditor, b2.id)).toMatchObject([{ id: campaign.id, stage: "deleted" }]);
 
     // the report holds every client with its stage
     const report = await campaignReportRows(cast.auditor, campaign.id);

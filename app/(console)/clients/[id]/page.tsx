@@ -17,6 +17,8 @@ import { clientJwksUri, listClientKeys } from "@/lib/keys/queries";
 import { ASSERTION_ALGORITHMS } from "@/lib/oauth/algorithms";
 import { ACTIVITY_WINDOW_DAYS, clientAuthActivity } from "@/lib/oauth/queries";
 import { getMigration, type MigrationView } from "@/lib/migration/state";
+import { clientCampaigns } from "@/lib/campaigns/queries";
+import { STAGE_LABELS } from "@/lib/campaigns/stages";
 import { BREAK_GLASS_HOURS } from "@/lib/migration/steps";
 import { clientBreaches, policyOf } from "@/lib/policy";
 import { getSettings } from "@/lib/settings";
@@ -69,13 +71,14 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
   const actor = await requirePageActor("client.read");
   const { id } = await params;
   const client = await orNotFound(getClient(actor, id));
-  const [audit, settings, keys, jwksUri, activity, migration] = await Promise.all([
+  const [audit, settings, keys, jwksUri, activity, migration, campaigns] = await Promise.all([
     recentAuditFor(actor, "client", client.clientId),
     getSettings(),
     listClientKeys(actor, client.id),
     client.keySource === "jwks_uri" ? clientJwksUri(actor, client.id) : null,
     clientAuthActivity(actor, client.id),
     getMigration(actor, client.id),
+    clientCampaigns(actor, client.id),
   ]);
   const canChange = can(actor, "client.update", { teamId: client.ownerTeam.id });
   const canManageSecrets = can(actor, "secret.manage", { teamId: client.ownerTeam.id });
@@ -164,6 +167,19 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
             </Row>
             <Row label="Description">{client.description || "—"}</Row>
             <Row label="Created">{formatDate(client.createdAt, true)}</Row>
+            {campaigns.length > 0 && (
+              <Row label="Campaigns">
+                <ul data-testid="client-campaigns">
+                  {campaigns.map((c) => (
+                    <li key={c.id}>
+                      <Link href={`/campaigns/${c.id}`}>{c.name}</Link>: {STAGE_LABELS[c.stage]}
+                      {c.overdue && <span className="ml-1"><Badge tone="red">overdue</Badge></span>}
+                      {c.status === "closed" && <span className="text-xs text-slate-500"> (closed)</span>}
+                    </li>
+                  ))}
+                </ul>
+              </Row>
+            )}
             <Row label="Last authenticated">{client.lastAuthAt ? `${formatDate(client.lastAuthAt, true)} (${client.lastAuthMethod})` : "never"}</Row>
           </dl>
         </Card>
