@@ -4,7 +4,9 @@ export async function register(): Promise<void> {
   const { startJwksRefresher } = await import("./lib/keys/refresher");
   const { startEventRetention } = await import("./lib/oauth/retention");
   const { startCampaignSnapshots } = await import("./lib/campaigns/scheduler");
+  const { startNotificationScheduler } = await import("./lib/notify/scheduler");
   startJwksRefresher();
   startEventRetention();
   startCampaignSnapshots();
+  startNotificationScheduler();
 }

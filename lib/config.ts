@@ -21,6 +21,14 @@ export function issuer(env: Env = process.env): string {
   return `http://localhost:${port(env)}`;
 }
 
+/**
+ * The console's public base URL, for links that leave the server (notification emails and webhooks):
+ * NEXTAUTH_URL, as the admin CLI's set-password links use, else the embedded default. No trailing slash.
+ */
+export function consoleUrl(env: Env = process.env): string {
+  return (env.NEXTAUTH_URL?.trim() || `http://localhost:${port(env)}`).replace(/\/+$/, "");
+}
+
 function decodeMasterKey(text: string): Buffer {
   const value = text.trim();
   const bytes = /^[0-9a-f]+$/i.test(value) && value.length % 2 === 0 ? Buffer.from(value, "hex") : Buffer.from(value, "base64url");

@@ -12,6 +12,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     { href: "/campaigns", label: "Campaigns" },
     { href: "/clients", label: "Clients" },
     { href: "/keys", label: "Keys" },
+    { href: "/notifications", label: "Notifications" },
     { href: "/debugger", label: "Debugger" },
     { href: "/audit", label: "Audit trail" },
     { href: "/users", label: "Users" },

@@ -34,6 +34,7 @@ import {
   User,
 } from "./resources";
 import { CAMPAIGN_SCHEMAS } from "./campaign-resources";
+import { NOTIFY_SCHEMAS, notifyPaths } from "./notify-openapi";
 
 const SCHEMAS = {
   Error: ErrorBody,
@@ -65,6 +66,7 @@ const SCHEMAS = {
   AuditEntry,
   AuditPage,
   ...CAMPAIGN_SCHEMAS,
+  ...NOTIFY_SCHEMAS,
 };
 
 const ref = (name: keyof typeof SCHEMAS) => ({ $ref: `#/components/schemas/${name}` });
@@ -439,6 +441,7 @@ export function openApiDocument(serverUrl: string) {
           responses: { "200": { description: "CSV", content: { "text/csv": { schema: { type: "string" } } } }, ...CAMPAIGN_ERRORS },
         },
       },
+      ...notifyPaths(),
       "/users": {
         get: { operationId: "listUsers", summary: "Users with their roles and teams (never password material)", responses: { "200": ok("All users", dataList("User")), ...COMMON_ERRORS } },
       },

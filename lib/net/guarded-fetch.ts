@@ -1,5 +1,5 @@
-// Fetching a JSON document from a URL a client administrator chose (a jwks_uri, later webhook targets)
-// without letting that URL reach what a public fetch must not (lib/net/ssrf.ts). Every address the host
+// Fetching a JSON document from a URL a client administrator chose (a jwks_uri), and posting to one (a
+// webhook target, postGuarded), without letting that URL reach what a public fetch must not (lib/net/ssrf.ts). Every address the host
 // resolves to is checked, and the socket connects to exactly the checked address: the check runs inside
 // the connection's own lookup, so there is no second resolution a rebinding DNS server could answer
 // differently. Redirects are followed by hand and checked again; one deadline and a size cap bound the work.
@@ -57,7 +57,7 @@ export type FetchJsonOptions = {
   userAgent?: string;
 };
 
-type Fetch = { allow: AllowList; allowHttp: boolean; signal: AbortSignal; timeoutMs: number; headers: http.OutgoingHttpHeaders };
+type Fetch = { allow: AllowList; allowHttp: boolean; signal: AbortSignal; timeoutMs: number; headers: http.OutgoingHttpHeaders; method?: "GET" | "POST"; body?: Buffer };
 type Opened = { response: http.IncomingMessage; address: string };
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -94,6 +94,67 @@ export async function fetchJson(url: string, options: FetchJsonOptions): Promise
     }
   } finally {
     clearTimeout(timer);
+  }
+}
+
+export type PostOptions = {
+  allowHttp: boolean;
+  contentType: string;
+  timeoutMs?: number;
+  allow?: AllowList;
+  userAgent?: string;
+};
+
+export type GuardedPost = { status: number; address: string; durationMs: number };
+
+/**
+ * POSTs a body (a webhook delivery) under the same guard as fetchJson: every resolved address checked,
+ * the checked address connected to, one deadline. Redirects are not followed: a receiver that moved
+ * answers 3xx, which is a failure the sender reports (re-posting to a Location would let a receiver
+ * steer the body elsewhere). A status outside 2xx is a GuardedFetchError "http_status" with the status;
+ * the response body is drained up to a few kilobytes and never read.
+ */
+export async function postGuarded(url: string, body: string | Buffer, options: PostOptions): Promise<GuardedPost> {
+  const started = performance.now();
+  const { timeoutMs = 10_000 } = options;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const fetch: Fetch = {
+    allow: options.allow ?? fetchAllowList(),
+    allowHttp: options.allowHttp,
+    signal: controller.signal,
+    timeoutMs,
+    method: "POST",
+    body: Buffer.isBuffer(body) ? body : Buffer.from(body, "utf8"),
+    headers: { "content-type": options.contentType, accept: "*/*", "user-agent": options.userAgent ?? "Keyshift", "accept-encoding": "identity" },
+  };
+  try {
+    const target = parseTarget(url, options.allowHttp);
+    const { response, address } = await open(target, fetch, "address_refused");
+    const status = response.statusCode ?? 0;
+    await drain(response, 8 * 1024);
+    if (status < 200 || status > 299) {
+      const moved = REDIRECT_STATUSES.has(status) ? " (redirects are not followed)" : "";
+      throw new GuardedFetchError("http_status", `${target.host} answered ${status}${moved}.`, status);
+    }
+    return { status, address, durationMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    throw error instanceof GuardedFetchError ? error : new GuardedFetchError("connection_failed", `Could not deliver to ${url} (${(error as Error).message}).`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// Reads and drops at most `maxBytes` of a response so the socket closes cleanly; a larger body is cut.
+async function drain(response: http.IncomingMessage, maxBytes: number): Promise<void> {
+  let size = 0;
+  try {
+    for await (const chunk of response as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) break;
+    }
+  } catch {
+    // the status is what counts; a body cut short changes nothing
   }
 }
 
@@ -137,8 +198,8 @@ function open(url: URL, fetch: Fetch, refusal: "address_refused" | "redirect_ref
         host, // the name, so TLS sends it as SNI and checks the certificate against it
         port: url.port || undefined,
         path: url.pathname + url.search,
-        method: "GET",
-        headers: fetch.headers,
+        method: fetch.method ?? "GET",
+        headers: fetch.body ? { ...fetch.headers, "content-length": fetch.body.length } : fetch.headers,
         agent: false, // a pooled socket would skip the lookup, and so the check
         lookup: checkedLookup(fetch.allow, refusal, subject),
         signal: fetch.signal,
@@ -146,7 +207,7 @@ function open(url: URL, fetch: Fetch, refusal: "address_refused" | "redirect_ref
       (response) => resolve({ response, address: response.socket.remoteAddress ?? host }),
     );
     request.on("error", (error) => reject(failure(error, url, fetch)));
-    request.end();
+    request.end(fetch.body);
   });
 }
 

@@ -52,6 +52,29 @@ const dateOrEmpty = z
 const listOf = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
   z.preprocess((v) => (typeof v === "string" ? [v] : v === undefined ? [] : v), z.array(z.enum(values, { error: `Unknown ${label}` })).min(1, `Choose at least one ${label}`));
 
+/**
+ * Day thresholds for advance notices ("30, 7, 1"): distinct whole numbers, largest first. A form sends
+ * text, the API an array; an empty list turns the notices off.
+ */
+const dayThresholds = (max: number) =>
+  z.preprocess(
+    (v) => (typeof v === "string" ? v.split(/[\s,]+/).filter(Boolean).map((d) => (/^-?\d+(\.\d+)?$/.test(d) ? Number(d) : d)) : v),
+    z
+      .array(z.number({ error: "Days as whole numbers separated by commas, e.g. 30, 7, 1" }).int("Whole numbers of days only").min(1, "Each threshold is at least 1 day").max(max, `Each threshold is at most ${max} days`), { error: "Days as whole numbers separated by commas, e.g. 30, 7, 1" })
+      .max(5, "At most 5 thresholds")
+      .refine((list) => new Set(list).size === list.length, "Each threshold once")
+      .transform((list) => [...list].sort((a, b) => b - a)),
+  );
+
+const notifyDays = (what: string, fallback: number[], max: number) => ({
+  label: `Notify before ${what} (days)`,
+  help: `Advance notices, e.g. 30, 7, 1: one notice when the first threshold is crossed, another at each smaller one. Empty: no notices for ${what}.`,
+  schema: dayThresholds(max),
+  default: fallback,
+  kind: "text" as const,
+  group: "notifications" as const,
+});
+
 /** on/off, from a select or a checkbox */
 const onOff = z.preprocess((v) => (v === "on" || v === "true" ? true : v === "off" || v === "false" || v === undefined || v === "" ? false : v), z.boolean({ error: "On or off" }));
 
@@ -233,6 +256,19 @@ export const SETTINGS = {
     schema: audienceUri,
     default: "",
     kind: "text",
+  },
+  "notify.secretExpiryDays": notifyDays("a secret expires", [30, 7, 1], 365),
+  "notify.keyExpiryDays": notifyDays("a key or certificate expires", [30, 7, 1], 365),
+  "notify.campaignDeadlineDays": notifyDays("a campaign deadline", [7, 1], 365),
+  "notify.webhookMaxAttempts": {
+    label: "Webhook attempts",
+    help: "How often a webhook delivery is tried (with exponential back-off from one minute, capped at an hour) before it is marked failed.",
+    schema: z.preprocess(
+      (v) => (typeof v === "string" ? (v.trim() === "" ? undefined : Number(v)) : v),
+      z.number({ error: "Enter a whole number" }).int("Enter a whole number").min(1, "At least 1").max(20, "At most 20"),
+    ),
+    default: 8,
+    group: "notifications",
   },
   "sso.unknownUsers": {
     label: "First single sign-on of an unknown user",

@@ -17,7 +17,7 @@ type Operation = { responses: Record<string, { content?: Record<string, { schema
 /** Calls a route handler as Next.js would, and checks the response against the OpenAPI document. */
 export async function call(route: Route, method: string, pathTemplate: string, opts: { token?: string; params?: Record<string, string>; body?: unknown; query?: string; rawBody?: string } = {}) {
   const params = opts.params ?? {};
-  const path = pathTemplate.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[({ client_id: "clientId", secret_id: "secretId", campaign_id: "campaignId" } as Record<string, string>)[name] ?? name]));
+  const path = pathTemplate.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[({ client_id: "clientId", secret_id: "secretId", campaign_id: "campaignId", route_id: "routeId", delivery_id: "deliveryId" } as Record<string, string>)[name] ?? name]));
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   const request = new Request(`${BASE}${path}${opts.query ? `?${opts.query}` : ""}`, {

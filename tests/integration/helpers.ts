@@ -19,6 +19,10 @@ export async function resetDatabase(): Promise<void> {
   const url = databaseUrl();
   if (!/test/i.test(url)) throw new Error(`refusing to empty ${url.split("@").pop()}: run the integration suite with scripts/test-integration.ts`);
   const c = db();
+  await c.notificationDelivery.deleteMany();
+  await c.notificationDigest.deleteMany();
+  await c.notification.deleteMany();
+  await c.notificationRoute.deleteMany();
   await c.campaignSnapshot.deleteMany();
   await c.campaignClient.deleteMany();
   await c.campaign.deleteMany();

@@ -39,6 +39,10 @@ describe("updateSettings", () => {
       "migration.quietDays": 7,
       "token.lifetimeSeconds": 600,
       "token.defaultAudience": "",
+      "notify.secretExpiryDays": [30, 7, 1],
+      "notify.keyExpiryDays": [30, 7, 1],
+      "notify.campaignDeadlineDays": [7, 1],
+      "notify.webhookMaxAttempts": 8,
       "sso.unknownUsers": "refuse",
     });
   });
@@ -56,6 +60,10 @@ describe("updateSettings", () => {
     { name: "a default audience with a fragment", input: { "token.defaultAudience": "https://api.example.test/#x" }, fields: { "token.defaultAudience": /without a fragment/ } },
     // single sign-on may create read-only accounts at most, never administrators
     { name: "single sign-on creating administrators", input: { "sso.unknownUsers": "admin" }, fields: { "sso.unknownUsers": /refuse or auditor/ } },
+    { name: "a notice threshold that is not a number", input: { "notify.secretExpiryDays": "30, soon" }, fields: { "notify.secretExpiryDays": /whole numbers separated by commas/ } },
+    { name: "a notice threshold of 0 days", input: { "notify.keyExpiryDays": "30, 0" }, fields: { "notify.keyExpiryDays": /at least 1 day/ } },
+    { name: "a notice threshold given twice", input: { "notify.secretExpiryDays": "7, 7" }, fields: { "notify.secretExpiryDays": /Each threshold once/ } },
+    { name: "no webhook attempt at all", input: { "notify.webhookMaxAttempts": 0 }, fields: { "notify.webhookMaxAttempts": /At least 1/ } },
     { name: "an unknown setting", input: { "secret.maxAgeDays": 30 }, fields: { "secret.maxAgeDays": /Unknown setting/ } },
     {
       name: "one bad value beside a good one",

@@ -6,7 +6,8 @@ import { previewPolicy, type PolicyEffect } from "@/lib/policy/preview";
 import { SETTINGS, SETTING_KEYS, updateSettings } from "@/lib/settings";
 import { formObject, runAction, type ActionResult } from "../../_lib/actions";
 
-const POLICY_KEYS = SETTING_KEYS.filter((key) => "group" in SETTINGS[key]);
+// the policy group only: other groups (notifications) have their own page
+const POLICY_KEYS = SETTING_KEYS.filter((key) => (SETTINGS[key] as { group?: string }).group === "policy");
 const MULTI = POLICY_KEYS.filter((key) => "kind" in SETTINGS[key] && (SETTINGS[key] as { kind?: string }).kind === "multi");
 
 export type PolicyResult = { effects: PolicyEffect[]; saved: boolean };

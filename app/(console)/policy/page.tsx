@@ -16,13 +16,13 @@ export default async function PolicyPage() {
   const items: Record<string, PolicyItem> = {};
   for (const key of SETTING_KEYS) {
     const setting = SETTINGS[key];
-    if (!("group" in setting)) continue;
+    if ((setting as { group?: string }).group !== "policy") continue;
     const value = settings[key];
     items[key] = {
       key,
       label: setting.label,
       help: setting.help,
-      value: Array.isArray(value) ? value : String(value),
+      value: Array.isArray(value) ? value.map(String) : String(value),
       options: "options" in setting ? [...setting.options] : undefined,
       kind: "kind" in setting ? setting.kind : undefined,
     };

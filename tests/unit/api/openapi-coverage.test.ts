@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/api/openapi";
 
 const root = path.resolve(__dirname, "..", "..", "..", "app", "api", "v1");
-const PARAM_NAMES: Record<string, string> = { clientId: "client_id", secretId: "secret_id", campaignId: "campaign_id" };
+const PARAM_NAMES: Record<string, string> = { clientId: "client_id", secretId: "secret_id", campaignId: "campaign_id", routeId: "route_id", deliveryId: "delivery_id" };
 
 function routeFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
