@@ -135,7 +135,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
                     <td className={tdClass}>
                       <code className="text-xs">{d.type}</code>
                       <span className="block max-w-md text-xs text-slate-600">{d.summary}</span>
-                      <span className="block font-mono text-[10px] text-slate-400">event {d.eventId}</span>
+                      <span className="block font-mono text-xs text-slate-600">event {d.eventId}</span>
                     </td>
                     <td className={`${tdClass} text-xs`}>
                       {d.route ? d.route.name : "Client contact"}
