@@ -4,6 +4,7 @@
 import { db } from "../db";
 import { log } from "../log";
 import { refreshJwks } from "./jwks-uri";
+import { startPeriodic } from "../periodic";
 
 /** Clients refreshed per tick at most: a backlog drains over a few ticks rather than in one burst. */
 const BATCH = 25;
@@ -33,26 +34,14 @@ export function refreshIntervalSeconds(): number {
 export function startJwksRefresher(): () => void {
   const seconds = refreshIntervalSeconds();
   if (seconds === 0) return () => undefined;
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return startPeriodic({
+    name: "jwks_uri refresher",
+    intervalMs: seconds * 1000,
+    firstDelayMs: 5_000,
+    jitterMs: 5_000,
+    run: async () => {
       const fetched = await refreshDueJwks();
       if (fetched) log.info({ fetched }, "jwks_uri refresh");
-    } catch (error) {
-      log.error({ err: error }, "jwks_uri refresher failed; it tries again at the next tick");
-    } finally {
-      running = false;
-    }
-  };
-  // instances started together spread their ticks instead of all querying at the same moment
-  const timer = setInterval(tick, seconds * 1000 + Math.floor(Math.random() * 1000));
-  timer.unref();
-  const first = setTimeout(tick, 5_000 + Math.floor(Math.random() * 5_000));
-  first.unref();
-  return () => {
-    clearInterval(timer);
-    clearTimeout(first);
-  };
+    },
+  });
 }

@@ -8,6 +8,7 @@ import { getSettings } from "../settings";
 import { deliverDigests, deliverDueWebhooks } from "./deliver";
 import { DETECTORS } from "./detect";
 import { activeRouteBook, MAX_NEW_EVENTS_PER_PASS, recordEvents } from "./record";
+import { startPeriodic } from "../periodic";
 
 export type PassResult = { found: number; recorded: number; webhooks: number; digests: number };
 
@@ -46,32 +47,21 @@ export function notifyIntervalSeconds(env: Env = process.env): number {
   return value;
 }
 
-/** Starts the scheduler in this process; returns a function that stops it. */
+/**
+ * Starts the scheduler in this process; returns a function that stops it. One pass at a time in this
+ * process (a slow receiver must not stack passes); across processes the database decides who sends what.
+ */
 export function startNotificationScheduler(): () => void {
   const seconds = notifyIntervalSeconds();
   if (seconds === 0) return () => undefined;
-  // one pass at a time in this process (a slow receiver must not stack passes); across processes the
-  // database decides who sends what
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
+  return startPeriodic({
+    name: "notification pass",
+    intervalMs: seconds * 1000,
+    firstDelayMs: 10_000,
+    jitterMs: 5_000,
+    run: async () => {
       const result = await runNotificationPass();
       if (result.recorded || result.webhooks || result.digests) log.info(result, "notifications");
-    } catch (error) {
-      log.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, "notification pass failed; it runs again at the next tick");
-    } finally {
-      running = false;
-    }
-  };
-  // instances started together spread their passes instead of all querying at the same moment
-  const timer = setInterval(tick, seconds * 1000 + Math.floor(Math.random() * 1000));
-  timer.unref();
-  const first = setTimeout(tick, 10_000 + Math.floor(Math.random() * 5_000));
-  first.unref();
-  return () => {
-    clearInterval(timer);
-    clearTimeout(first);
-  };
+    },
+  });
 }

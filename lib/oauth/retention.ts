@@ -5,6 +5,7 @@
 import { db, provider } from "../db";
 import { log } from "../log";
 import { getSettings } from "../settings";
+import { startPeriodic } from "../periodic";
 
 const CHUNK = 5_000;
 const MAX_CHUNKS_PER_RUN = 20;
@@ -27,16 +28,14 @@ export async function pruneAuthEvents(now = new Date()): Promise<number> {
 
 /** Starts the pruning in this process, hourly; returns a function that stops it. */
 export function startEventRetention(): () => void {
-  const run = () =>
-    pruneAuthEvents()
-      .then((deleted) => deleted && log.info({ deleted, provider: provider() }, "authentication events past retention deleted"))
-      .catch((error) => log.error({ err: error }, "authentication event retention failed; it tries again in an hour"));
-  const timer = setInterval(run, 3_600_000 + Math.floor(Math.random() * 60_000));
-  timer.unref();
-  const first = setTimeout(run, 30_000 + Math.floor(Math.random() * 30_000));
-  first.unref();
-  return () => {
-    clearInterval(timer);
-    clearTimeout(first);
-  };
+  return startPeriodic({
+    name: "authentication event retention",
+    intervalMs: 3_600_000,
+    firstDelayMs: 30_000,
+    jitterMs: 60_000,
+    run: async () => {
+      const deleted = await pruneAuthEvents();
+      if (deleted) log.info({ deleted, provider: provider() }, "authentication events past retention deleted");
+    },
+  });
 }
