@@ -2,9 +2,9 @@
 // notifications): a job run every interval, one run at a time in this process so a slow run never
 // stacks another, on unref'd timers that never keep a process alive. A failure is logged by its name and
 // message (not the whole error object, whose other fields may carry connection details) and the job
-// runs again at the next tick. Instances
-// started together spread their runs (jitter) instead of all querying at the same moment; across
-// instances each job relies on the database (leases, conditional updates, upserts), never on a timer.
+// runs again at the next tick. Instances started together spread their runs (jitter) instead of all
+// querying at the same moment; across instances each job relies on the database (leases, conditional
+// updates, upserts), never on a timer.
 import { log } from "./log";
 
 export type PeriodicJob = {
