@@ -5,8 +5,10 @@ export async function register(): Promise<void> {
   const { startEventRetention } = await import("./lib/oauth/retention");
   const { startCampaignSnapshots } = await import("./lib/campaigns/scheduler");
   const { startNotificationScheduler } = await import("./lib/notify/scheduler");
+  const { startNotificationRetention } = await import("./lib/notify/retention");
   startJwksRefresher();
   startEventRetention();
   startCampaignSnapshots();
   startNotificationScheduler();
+  startNotificationRetention();
 }

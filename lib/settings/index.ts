@@ -270,6 +270,13 @@ export const SETTINGS = {
     default: 8,
     group: "notifications",
   },
+  "notify.retentionDays": {
+    label: "Keep notifications (days)",
+    help: "Sent and failed notifications older than this are deleted, with their delivery log. A condition that still holds after that is notified again: a reminder.",
+    schema: days(7, 3650),
+    default: 180,
+    group: "notifications",
+  },
   "sso.unknownUsers": {
     label: "First single sign-on of an unknown user",
     help: "When someone your identity provider vouches for has no Keyshift account: refuse them, or create a read-only auditor account for them (an administrator can raise the role later).",

@@ -43,6 +43,7 @@ describe("updateSettings", () => {
       "notify.keyExpiryDays": [30, 7, 1],
       "notify.campaignDeadlineDays": [7, 1],
       "notify.webhookMaxAttempts": 8,
+      "notify.retentionDays": 180,
       "sso.unknownUsers": "refuse",
     });
   });
