@@ -8,7 +8,7 @@ import { notFound } from "../errors";
 import { countCampaign, utcDay, type CampaignCounts } from "./counts";
 import { campaignSelect, type CampaignRow } from "./commands";
 import { parseCohortQuery, type CohortQuery } from "./schema";
-import { DONE_STAGES, isStage, overdueSql, stageSql, STAGES, type CampaignKind, type CampaignStage } from "./stages";
+import { isStage, overdueSql, stageSql, STAGES, type CampaignKind, type CampaignStage } from "./stages";
 
 const DAY_MS = 86_400_000;
 
@@ -236,8 +236,6 @@ export async function campaignHistory(actor: Actor, campaignId: string) {
     select: { seq: true, at: true, actorEmail: true, action: true, details: true },
   });
 }
-
-export const isDone = (stage: CampaignStage) => DONE_STAGES.has(stage);
 
 /** The campaigns a client is in, each with the client's stage there: shown on the client's page. */
 export async function clientCampaigns(actor: Actor, clientDbId: string, now = new Date()) {

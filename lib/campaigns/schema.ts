@@ -96,10 +96,8 @@ export const CampaignCreateSchema = z
       ctx.addIssue({ code: "custom", path: ["rotateOlderThanDays"], message: "Only a rotation campaign has a secret age" });
     }
   });
-export type CampaignCreateInput = z.input<typeof CampaignCreateSchema>;
 
 export const CampaignUpdateSchema = z.object({ name: name.optional(), description: description.optional(), deadline: deadlineSchema.optional(), ownerId });
-export type CampaignUpdateInput = z.input<typeof CampaignUpdateSchema>;
 
 /** Client ids typed one per line (or separated by spaces or commas), as the add form and the API take them. */
 export const ClientIdListSchema = z.preprocess(
