@@ -162,6 +162,18 @@ function clientConditions(campaign: CampaignView, query: CampaignClientsQuery, n
   return conditions;
 }
 
+type Classified = { id: string; stage: string; overdue: number | bigint | boolean; addedAt: Date | string };
+
+/** The campaign's clients matching `where`, each with its stage and overdue flag, by name (a page of them when `limit`). */
+function classified(campaign: CampaignView, where: Prisma.Sql, now: Date, limit?: { take: number; skip: number }): Promise<Classified[]> {
+  return db().$queryRaw<Classified[]>(Prisma.sql`
+    SELECT c."id" AS "id", ${stageSql(campaign, now)} AS "stage", CASE WHEN ${overdueSql(campaign, now)} THEN 1 ELSE 0 END AS "overdue", cc."addedAt" AS "addedAt"
+    FROM "CampaignClient" cc JOIN "Client" c ON c."id" = cc."clientId"
+    WHERE ${where}
+    ORDER BY c."name", c."id"
+    ${limit ? Prisma.sql`LIMIT ${limit.take} OFFSET ${limit.skip}` : Prisma.empty}`);
+}
+
 /** One page of the campaign's clients (by name), optionally of one stage, one team or the overdue ones. */
 export async function campaignClients(actor: Actor, campaignId: string, query: CampaignClientsQuery = {}, now = new Date()) {
   const campaign = await getCampaign(actor, campaignId);
@@ -169,12 +181,7 @@ export async function campaignClients(actor: Actor, campaignId: string, query: C
   const page = Math.max(1, query.page ?? 1);
   const where = Prisma.join(clientConditions(campaign, query, now), " AND ");
   const [ids, [{ n }]] = await Promise.all([
-    db().$queryRaw<{ id: string; stage: string; overdue: number | bigint | boolean; addedAt: Date }[]>(Prisma.sql`
-      SELECT c."id" AS "id", ${stageSql(campaign, now)} AS "stage", CASE WHEN ${overdueSql(campaign, now)} THEN 1 ELSE 0 END AS "overdue", cc."addedAt" AS "addedAt"
-      FROM "CampaignClient" cc JOIN "Client" c ON c."id" = cc."clientId"
-      WHERE ${where}
-      ORDER BY c."name", c."id"
-      LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`),
+    classified(campaign, where, now, { take: pageSize, skip: (page - 1) * pageSize }),
     db().$queryRaw<{ n: number | bigint }[]>(Prisma.sql`
       SELECT COUNT(*) AS "n" FROM "CampaignClient" cc JOIN "Client" c ON c."id" = cc."clientId" WHERE ${where}`),
   ]);
@@ -200,7 +207,7 @@ const rowSelect = {
   ownerTeam: { select: { id: true, name: true } },
 } as const;
 
-async function loadRows(ids: { id: string; stage: string; overdue: number | bigint | boolean; addedAt: Date | string }[]): Promise<CampaignClientRow[]> {
+async function loadRows(ids: Classified[]): Promise<CampaignClientRow[]> {
   if (!ids.length) return [];
   const clients = await db().client.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: rowSelect });
   const byId = new Map(clients.map((c) => [c.id, c]));
@@ -214,16 +221,19 @@ async function loadRows(ids: { id: string; stage: string; overdue: number | bigi
 /** Every client of the campaign with its stage, for the CSV report (by team, then name). */
 export async function campaignReportRows(actor: Actor, campaignId: string, now = new Date()) {
   const campaign = await getCampaign(actor, campaignId);
-  const ids = await db().$queryRaw<{ id: string; stage: string; overdue: number | bigint | boolean; addedAt: Date }[]>(Prisma.sql`
-    SELECT c."id" AS "id", ${stageSql(campaign, now)} AS "stage", CASE WHEN ${overdueSql(campaign, now)} THEN 1 ELSE 0 END AS "overdue", cc."addedAt" AS "addedAt"
-    FROM "CampaignClient" cc JOIN "Client" c ON c."id" = cc."clientId"
-    WHERE cc."campaignId" = ${campaign.id}
-    ORDER BY c."ownerTeamId", c."name", c."id"`);
+  const ids = await classified(campaign, Prisma.sql`cc."campaignId" = ${campaign.id}`, now);
   const rows: CampaignClientRow[] = [];
   // loaded in slices: a cohort can hold tens of thousands of clients
   for (let i = 0; i < ids.length; i += 1000) rows.push(...(await loadRows(ids.slice(i, i + 1000))));
   rows.sort((a, b) => a.ownerTeam.name.localeCompare(b.ownerTeam.name) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   return { campaign, rows };
+}
+
+/** Who can own a campaign: active administrators and operators, for the owner choice on the campaign forms. */
+export async function ownerCandidates(actor: Actor): Promise<{ id: string; label: string }[]> {
+  assertCan(actor, "campaign.manage");
+  const users = await db().user.findMany({ where: { disabledAt: null, role: { in: ["admin", "operator"] } }, select: { id: true, email: true, name: true }, orderBy: { email: "asc" } });
+  return users.map((u) => ({ id: u.id, label: `${u.name} (${u.email})` }));
 }
 
 /** The campaign's own audit entries (creation, changes, cohort additions and removals, closing), oldest first. */

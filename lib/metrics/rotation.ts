@@ -10,7 +10,7 @@ import { db, type Prisma } from "../db";
 import { unhealthyJwksUris } from "../keys/queries";
 import { DAY_MS } from "../secrets/status";
 import { getSettings } from "../settings";
-import { clientsWithKey, DASHBOARD_TOP, LISTED, listedFigure } from "./secret-age";
+import { clientsHref, countClientsWithKey, DASHBOARD_TOP, LISTED, listedFigure } from "./secret-age";
 
 /** The expiry windows shown side by side; both edges inclusive of the window's end, exclusive of now. */
 export const EXPIRY_WINDOWS = [7, 30] as const;
@@ -58,7 +58,7 @@ export async function expiringKeyFigures(actor: Actor, now: Date, limit = DASHBO
         const [keys, certificates, clients] = await Promise.all([
           db().clientKey.count({ where: where(days) }),
           db().clientKey.count({ where: { AND: [where(days), { certificate: { not: null } }] } }),
-          clientsWithKey(where(days), { keysExpiring: days }),
+          countClientsWithKey(where(days)).then((count) => ({ count, href: clientsHref({ keysExpiring: days }) })),
         ]);
         return { days, keys, certificates, clients };
       }),
@@ -72,7 +72,7 @@ export async function expiringKeyFigures(actor: Actor, now: Date, limit = DASHBO
 async function keyFigure(where: Prisma.ClientKeyWhereInput, orderBy: Prisma.ClientKeyOrderByWithRelationInput[], limit: number) {
   const [keys, clients, rows] = await Promise.all([
     db().clientKey.count({ where: { AND: [where, { client: LISTED }] } }),
-    clientsWithKey(where, {}).then((f) => f.count),
+    countClientsWithKey(where),
     db().clientKey.findMany({ where: { AND: [where, { client: LISTED }] }, orderBy, take: limit, select: keyRow }),
   ]);
   return { keys, clients, rows: rows.map(shapeKey) };

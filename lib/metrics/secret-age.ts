@@ -50,10 +50,9 @@ async function clientsWithSecret(where: Prisma.ClientSecretWhereInput, filter: L
   return { count: groups.length, href: clientsHref(filter) };
 }
 
-/** The same for keys (the keysExpiring, keysUnused and retiringInUse filters). */
-export async function clientsWithKey(where: Prisma.ClientKeyWhereInput, filter: ListFilter): Promise<Figure> {
-  const groups = await db().clientKey.groupBy({ by: ["clientId"], where: { AND: [where, { client: LISTED }] } });
-  return { count: groups.length, href: clientsHref(filter) };
+/** The same count for keys (the keysExpiring, keysUnused and retiringInUse filters), of listed clients. */
+export async function countClientsWithKey(where: Prisma.ClientKeyWhereInput): Promise<number> {
+  return (await db().clientKey.groupBy({ by: ["clientId"], where: { AND: [where, { client: LISTED }] } })).length;
 }
 
 const clientRef = { select: { id: true, clientId: true, name: true, environment: true } } as const;

@@ -7,11 +7,10 @@ import { ENV_TONES, METHOD_LABELS } from "@/components/clients/labels";
 import { Badge, Card, EmptyState, PageHeader, formatDate, inputClass, relativeDays, tableClass, tdClass, thClass } from "@/components/ui";
 import { can } from "@/lib/auth/guard";
 import { canManageCampaign } from "@/lib/campaigns/commands";
-import { campaignClients, campaignHistory, campaignSummary } from "@/lib/campaigns/queries";
+import { campaignClients, campaignHistory, campaignSummary, ownerCandidates } from "@/lib/campaigns/queries";
 import { cohortHref, describeCohortQuery } from "@/lib/campaigns/schema";
 import { CAMPAIGN_KIND_LABELS, STAGE_HELP, STAGE_LABELS, STAGES, isStage, type CampaignStage } from "@/lib/campaigns/stages";
 import { listTeams } from "@/lib/clients/queries";
-import { db } from "@/lib/db";
 import { orNotFound, requirePageActor } from "../../../_lib/session";
 
 export const metadata: Metadata = { title: "Campaign" };
@@ -79,7 +78,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
     campaignClients(actor, id, { ...filter, page }, now),
     can(actor, "audit.read") ? campaignHistory(actor, id) : Promise.resolve([]),
     listTeams(),
-    canManage ? db().user.findMany({ where: { disabledAt: null, role: { in: ["admin", "operator"] } }, select: { id: true, email: true, name: true }, orderBy: { email: "asc" } }) : Promise.resolve([]),
+    canManage ? ownerCandidates(actor) : Promise.resolve([]),
   ]);
   const teamName = new Map(teams.map((t) => [t.id, t.name]));
   const stages = STAGES[campaign.kind];
@@ -289,7 +288,7 @@ export default async function CampaignPage({ params, searchParams }: { params: P
                 description={campaign.description}
                 deadline={campaign.deadline.toISOString().slice(0, 10)}
                 ownerId={campaign.ownerId}
-                owners={owners.map((o) => ({ id: o.id, label: `${o.name} (${o.email})` }))}
+                owners={owners}
               />
             </Card>
             <Card title="Add clients"><AddClients campaignId={id} /></Card>

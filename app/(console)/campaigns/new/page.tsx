@@ -3,9 +3,9 @@ import Link from "next/link";
 import { CampaignForm } from "@/components/campaigns/campaign-form";
 import { Card, PageHeader } from "@/components/ui";
 import { previewCohort } from "@/lib/campaigns/commands";
+import { ownerCandidates } from "@/lib/campaigns/queries";
 import { cohortHref, describeCohortQuery, parseCohortQuery } from "@/lib/campaigns/schema";
 import { listTeams } from "@/lib/clients/queries";
-import { db } from "@/lib/db";
 import { requirePageActor } from "../../../_lib/session";
 
 export const metadata: Metadata = { title: "New campaign" };
@@ -19,7 +19,7 @@ export default async function NewCampaignPage({ searchParams }: { searchParams: 
   const filters = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]));
   const [teams, owners, preview] = await Promise.all([
     listTeams(),
-    db().user.findMany({ where: { disabledAt: null, role: { in: ["admin", "operator"] } }, select: { id: true, email: true, name: true }, orderBy: { email: "asc" } }),
+    ownerCandidates(actor),
     previewCohort(actor, "migration", filters),
   ]);
   const teamName = new Map(teams.map((t) => [t.id, t.name]));
@@ -35,7 +35,7 @@ export default async function NewCampaignPage({ searchParams }: { searchParams: 
         <CampaignForm
           filters={filters}
           filterWords={describeCohortQuery(query, (id) => teamName.get(id))}
-          owners={owners.map((o) => ({ id: o.id, label: `${o.name} (${o.email})` }))}
+          owners={owners}
           currentUserId={actor.id}
           defaultDeadline={defaultDeadline}
           initialPreview={preview}
