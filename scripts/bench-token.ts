@@ -4,7 +4,8 @@
 // for ES256, RS256 and client_secret_basic. Prints req/s, latency percentiles and the CPU used by the
 // server, the database backends (PostgreSQL) and the generator; measures the crypto ceiling (ES256
 // verify + ES256 sign with raw node:crypto on every core) and compares ES256 at concurrency 16 with the
-// targets; profiles the token server on one cell and says where its time goes.
+// targets; measures the Next.js server's floor (GET /.well-known/jwks.json: no database write, no
+// crypto) beside its token cells; profiles the token server on one cell and says where its time goes.
 //
 //   npm run bench:token                        everything (about 6 minutes)
 //   npm run bench:token -- --quick             short cells, for a smoke run
@@ -487,6 +488,13 @@ async function main(): Promise<void> {
             for (const sample of [...result.errorSamples, ...result.warmup.errorSamples].slice(0, 3)) say(`  non-200 sample: ${sample}`);
           }
         }
+        if (server === "next") {
+          // the route handler's floor: a GET that writes nothing and signs nothing, through the same server
+          const result = await generator.run({ port, method: "jwks_get", concurrency: 16, warmupMs: WARMUP_MS, durationMs: DURATION_MS, serverPid: running.child.pid!, maxRequests: MAX_REQUESTS_PER_CELL });
+          const row = { server, db: database, method: "jwks_get" as const, concurrency: 16, result };
+          rows.push(row);
+          say(rowLine(row));
+        }
       } finally {
         await stop(running.child);
       }
@@ -538,7 +546,7 @@ async function main(): Promise<void> {
     `CPU columns: % of one core over the timed run (${cores * 100}% is the whole machine); srv = the server's process tree, db = the PostgreSQL backends of the benchmark database, gen = the load generator, other = everything else on the machine; µs/req = server + db CPU per request.`, "", HEADER, "-".repeat(HEADER.length));
   for (const r of rows) out.push(rowLine(r));
   const bad = rows.filter((r) => r.result.nonOk || r.result.warmup.nonOk);
-  out.push("", bad.length ? `NON-200 ANSWERS in ${bad.length} cell(s): those figures are not valid.` : `Every answer in every cell (warm-up included) was 200 with an access token.`);
+  out.push("", bad.length ? `NON-200 ANSWERS in ${bad.length} cell(s): those figures are not valid.` : `Every answer in every cell (warm-up included) was 200 with an access token (jwks_get: with the JWKS).`);
   out.push(
     "",
     `Crypto ceiling (raw node:crypto, ES256 verify of an assertion + ES256 sign of a token, ${cores} worker threads): ${Math.round(ceiling)}/s`,
@@ -560,6 +568,13 @@ async function main(): Promise<void> {
         `  ${padEnd(server === "token" ? "token server" : "Next.js route", 13)} ${padEnd(database, 10)} ${pad(Math.round(rate), 6)} req/s = ${pad(f1(ratio * 100), 5)}% of ceiling (target ≥ ${target * 100}%), p99 ${f1(p99)} ms (target < ${P99_TARGET_MS})  ${ok ? "MET" : "NOT MET"}`,
         `  ${" ".repeat(24)} CPU per request ${Math.round(cpuPerRequest)} µs (server + db) = ${f1(cpuPerRequest / cryptoUs)} × the raw crypto: at most ${f1((cryptoUs / cpuPerRequest) * 100)}% of the ceiling even with every core to itself`,
       );
+      const floor = rows.find((x) => x.server === server && x.db === database && x.method === "jwks_get");
+      if (floor) {
+        const floorRate = floor.result.requests / (floor.result.elapsedMs / 1000);
+        out.push(
+          `  ${" ".repeat(24)} the route handler's floor, GET /.well-known/jwks.json (no database write, no crypto): ${Math.round(floorRate)} req/s = ${f1((floorRate / ceiling) * 100)}% of the ceiling, ${Math.round((floor.result.cpu.serverMs * 1000) / Math.max(1, floor.result.requests))} µs of server CPU per request`,
+        );
+      }
     }
   }
   out.push("", "Database work per request, measured alone in one process (µs per operation):");

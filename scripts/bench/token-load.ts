@@ -14,7 +14,8 @@ import net from "node:net";
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 
-export type Method = "ES256" | "RS256" | "client_secret_basic";
+/** The token request's client authentication; "jwks_get" is GET /.well-known/jwks.json, a route that does no database write and no crypto (the server's floor). */
+export type Method = "ES256" | "RS256" | "client_secret_basic" | "jwks_get";
 
 export type LoadSetup = {
   issuer: string;
@@ -331,6 +332,11 @@ function basicHeader(clientId: string, secret: string): string {
 }
 
 async function pool(port: number, method: Method, count: number): Promise<() => Wire | undefined> {
+  if (method === "jwks_get") {
+    const request = Buffer.from(`GET /.well-known/jwks.json HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: application/json\r\n\r\n`, "latin1");
+    let left = count;
+    return () => (left-- > 0 ? request : undefined);
+  }
   if (method === "client_secret_basic") {
     const request = wire(port, "grant_type=client_credentials", basicHeader(setup!.basic.clientId, setup!.basic.secret));
     let left = count;
@@ -345,7 +351,7 @@ async function runCell(cell: CellRequest): Promise<CellResult> {
   const connections = Array.from({ length: cell.concurrency }, () => new Connection(cell.port));
   try {
     // warm-up: opens the connections, warms the JIT on both sides, and tells the rate to expect
-    const warmPool = Math.min(cell.maxRequests, Math.max(200, cell.concurrency * 20, Math.round((cell.method === "RS256" ? 1500 : 4000) * (cell.warmupMs / 1000))));
+    const warmPool = Math.min(cell.maxRequests, Math.max(200, cell.concurrency * 20, Math.round((cell.method === "RS256" ? 1500 : 8000) * (cell.warmupMs / 1000))));
     const empty = { count: 0, latencies: new Float64Array(0), statusCounts: new Map<number, number>(), samples: [], exhausted: false, elapsedMs: 1 };
     const warm: RunStats = cell.warmupMs > 0 ? await drive(connections, cell.warmupMs, await pool(cell.port, cell.method, warmPool), warmPool) : empty;
     const warmOk = warm.statusCounts.get(200) ?? 0;
@@ -374,7 +380,10 @@ async function runCell(cell: CellRequest): Promise<CellResult> {
     let checkedTokenShape = false;
     try {
       const body = JSON.parse(timed.firstOkBody ?? "{}") as Record<string, unknown>;
-      checkedTokenShape = typeof body.access_token === "string" && body.token_type === "Bearer" && body.access_token.split(".").length === 3;
+      checkedTokenShape =
+        cell.method === "jwks_get"
+          ? Array.isArray(body.keys) && body.keys.length > 0
+          : typeof body.access_token === "string" && body.token_type === "Bearer" && body.access_token.split(".").length === 3;
     } catch {
       checkedTokenShape = false;
     }
