@@ -211,18 +211,23 @@ const CRLF2 = Buffer.from("\r\n\r\n");
  * but write bytes and find the end of the answer.
  */
 class Connection {
-  private socket: net.Socket;
+  private socket?: net.Socket;
+  private ready?: Promise<void>;
   private buffered: Buffer = Buffer.alloc(0);
   private waiting?: { resolve: (o: Outcome) => void };
-  private ready: Promise<void>;
 
-  constructor(port: number) {
-    this.socket = net.connect({ host: "127.0.0.1", port, noDelay: true });
-    this.ready = new Promise((resolve, reject) => {
-      this.socket.once("connect", () => resolve());
-      this.socket.once("error", reject);
+  constructor(private readonly port: number) {}
+
+  /** Connects (again, when the server closed an idle connection, as Node's 5-second keep-alive does). */
+  private open(): Promise<void> {
+    const socket = net.connect({ host: "127.0.0.1", port: this.port, noDelay: true });
+    this.socket = socket;
+    this.buffered = Buffer.alloc(0);
+    const ready = new Promise<void>((resolve, reject) => {
+      socket.once("connect", () => resolve());
+      socket.once("error", reject);
     });
-    this.socket.on("data", (chunk: Buffer) => {
+    socket.on("data", (chunk: Buffer) => {
       this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
       this.parse();
     });
@@ -231,16 +236,34 @@ class Connection {
       this.waiting = undefined;
       w?.resolve({ status: 0, body: `network error: ${why}` });
     };
-    this.socket.on("error", (e) => fail(e.message));
-    this.socket.on("close", () => fail("connection closed"));
+    socket.on("error", (e) => fail(e.message));
+    socket.on("close", () => {
+      if (this.socket === socket) {
+        this.socket = undefined;
+        this.ready = undefined;
+      }
+      fail("connection closed");
+    });
+    return ready;
   }
 
   async send(request: Wire): Promise<Outcome> {
-    await this.ready;
-    return new Promise((resolve) => {
-      this.waiting = { resolve };
-      this.socket.write(request);
-    });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await (this.ready ??= this.open());
+      } catch (error) {
+        this.ready = undefined;
+        return { status: 0, body: `network error: ${error instanceof Error ? error.message : String(error)}` };
+      }
+      const socket = this.socket;
+      if (socket && !socket.destroyed) {
+        return new Promise((resolve) => {
+          this.waiting = { resolve };
+          socket.write(request);
+        });
+      }
+      if (attempt > 0) return { status: 0, body: "network error: connection closed" };
+    }
   }
 
   private parse(): void {
@@ -283,7 +306,7 @@ class Connection {
   }
 
   close(): void {
-    this.socket.destroy();
+    this.socket?.destroy();
   }
 }
 
