@@ -354,17 +354,15 @@ function basicHeader(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`).toString("base64")}`;
 }
 
+/** The same request `count` times: one that needs nothing fresh per request. */
+function repeat(request: Wire, count: number): () => Wire | undefined {
+  let left = count;
+  return () => (left-- > 0 ? request : undefined);
+}
+
 async function pool(port: number, method: Method, count: number): Promise<() => Wire | undefined> {
-  if (method === "jwks_get") {
-    const request = Buffer.from(`GET /.well-known/jwks.json HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: application/json\r\n\r\n`, "latin1");
-    let left = count;
-    return () => (left-- > 0 ? request : undefined);
-  }
-  if (method === "client_secret_basic") {
-    const request = wire(port, "grant_type=client_credentials", basicHeader(setup!.basic.clientId, setup!.basic.secret));
-    let left = count;
-    return () => (left-- > 0 ? request : undefined);
-  }
+  if (method === "jwks_get") return repeat(Buffer.from(`GET /.well-known/jwks.json HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: application/json\r\n\r\n`, "latin1"), count);
+  if (method === "client_secret_basic") return repeat(wire(port, "grant_type=client_credentials", basicHeader(setup!.basic.clientId, setup!.basic.secret)), count);
   const requests = (await presign(method, count)).map((body) => wire(port, body));
   let i = 0;
   return () => (i < requests.length ? requests[i++] : undefined);
