@@ -1,5 +1,6 @@
 // `npm start`: apply migrations, create the first administrator on an empty database, build the
-// production bundle when there is none or the sources are newer, and serve the console. `npm run dev` serves with `next dev`.
+// production bundle when there is none or the sources are newer, and serve the console with
+// scripts/app-server.ts. `npm run dev` serves with `next dev`.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -74,7 +75,10 @@ export function serve(dev: boolean): void {
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   console.log(`keyshift: console at ${env.NEXTAUTH_URL} (issuer ${issuer()})`);
-  const child = spawn(nextBin, [dev ? "dev" : "start", "-p", env.PORT], { cwd: root, env, stdio: "inherit" });
+  // production: the app's server (scripts/app-server.ts), Next.js with the token endpoint answered ahead of its router
+  const child = dev
+    ? spawn(nextBin, ["dev", "-p", env.PORT], { cwd: root, env, stdio: "inherit" })
+    : spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "app-server.ts")], { cwd: root, env: { ...env, NODE_ENV: "production" }, stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   child.on("exit", (code) => process.exit(code ?? 0));
 }

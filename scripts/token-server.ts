@@ -9,69 +9,15 @@ import { issuer } from "../lib/config";
 import { disconnect, useWriteAheadLog } from "../lib/db";
 import { databaseUrl, providerOf } from "../lib/db/url";
 import { startJwksRefresher } from "../lib/keys/refresher";
-import { log, logUnexpected } from "../lib/log";
-import { addressFrom } from "../lib/net/address";
-import { authorizationServerMetadata, handleIntrospectionRequest, handleTokenRequest, jwksResponse, type OAuthResponse } from "../lib/oauth/endpoint";
+import { log } from "../lib/log";
 import { flushAuthEvents } from "../lib/oauth/events";
-import { MAX_BODY_BYTES, type OAuthRequest } from "../lib/oauth/request";
+import { sendError, serveOAuth, TOKEN_SERVER_ROUTES } from "../lib/oauth/node-adapter";
 import { ensureServerKeys } from "../lib/oauth/server-keys";
 import { pendingMigrations } from "./db";
 
-const POST_ROUTES: Partial<Record<string, (request: OAuthRequest) => Promise<OAuthResponse>>> = {
-  "/oauth/token": (r) => handleTokenRequest(r),
-  "/oauth/introspect": (r) => handleIntrospectionRequest(r),
-};
-const GET_ROUTES: Partial<Record<string, () => Promise<OAuthResponse>>> = {
-  "/.well-known/oauth-authorization-server": () => authorizationServerMetadata(),
-  "/.well-known/openid-configuration": () => authorizationServerMetadata(),
-  "/.well-known/jwks.json": () => jwksResponse(),
-};
-
-function send(res: http.ServerResponse, result: OAuthResponse): void {
-  res.writeHead(result.status, { ...result.headers, "Content-Length": Buffer.byteLength(result.body) });
-  res.end(result.body);
-}
-
-function sendError(res: http.ServerResponse, status: number, error: string, description: string, headers: Record<string, string> = {}): void {
-  send(res, { status, headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...headers }, body: JSON.stringify({ error, error_description: description }) });
-}
-
-function readBody(req: http.IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 export function createTokenServer(): http.Server {
-  return http.createServer(async (req, res) => {
-    try {
-      const path = (req.url ?? "/").split("?")[0];
-      const post = POST_ROUTES[path];
-      const get = GET_ROUTES[path];
-      if (req.method === "POST" && post) {
-        const body = await readBody(req);
-        if (body === null) return sendError(res, 413, "invalid_request", "The request body is too large.");
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers[name] = value;
-        return send(res, await post({ headers, body, address: addressFrom(req.headers, req.socket.remoteAddress ?? "unknown") }));
-      }
-      if (req.method === "GET" && get) return send(res, await get());
-      if (post || get) return sendError(res, 405, "invalid_request", `Use ${post ? "POST" : "GET"}.`, { Allow: post ? "POST" : "GET" });
-      sendError(res, 404, "not_found", "The token server serves /oauth/token, /oauth/introspect and the well-known metadata and JWKS.");
-    } catch (error) {
-      const reference = logUnexpected(error, "token server request failed");
-      if (!res.headersSent) sendError(res, 500, "server_error", `Internal error (reference ${reference}).`);
-    }
+  return http.createServer((req, res) => {
+    if (!serveOAuth(req, res, TOKEN_SERVER_ROUTES)) sendError(res, 404, "not_found", "The token server serves /oauth/token, /oauth/introspect and the well-known metadata and JWKS.");
   });
 }
 

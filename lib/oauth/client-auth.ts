@@ -72,7 +72,8 @@ function cached<T>(map: Map<string, Cached<T>>, key: string, load: () => Promise
   const epoch = writeEpochOf();
   const hit = map.get(key);
   if (hit && hit.epoch === epoch && now - hit.at < CLIENT_CACHE_MS && now >= hit.at) return hit.value;
-  const value = load();
+  // a native promise: awaiting Prisma's thenable makes new promises on every await of the cached entry
+  const value = Promise.resolve(load());
   map.delete(key);
   if (map.size >= MAX_CACHED) map.delete(map.keys().next().value!);
   map.set(key, { at: now, epoch, value });
@@ -205,8 +206,9 @@ export async function authenticateClient(credentials: Credentials, now: Date): P
     return { ok: true, client: authenticated, secretId: secret.id, usedBasicHeader, ...evidence };
   }
 
-  const [cachedKeys, policy] = await Promise.all([cached(clientKeys, client.id, () => assertionKeys(client.id)), endpointPolicy(now.getTime())]);
-  let keys = cachedKeys;
+  // one after the other: both are nearly always cached, and then Promise.all would only add promises
+  let keys = await cached(clientKeys, client.id, () => assertionKeys(client.id));
+  const policy = await endpointPolicy(now.getTime());
   if (client.keySource === "jwks_uri") {
     const source = await jwksUriKeys(client, keys, evidence.kid, policy.jwksMaxStalenessHours, now);
     if ("reason" in source) return failure(source.reason);

@@ -10,7 +10,7 @@ import { recordAuthEvent, type AuthEventInput } from "./events";
 import { endpointPolicy, introspectionEndpointUrl, tokenEndpointUrl } from "./policy";
 import { FailureLimiter } from "./rate-limit";
 import type { FailureReason } from "./reasons";
-import { pruneUsedAssertions } from "./replay";
+import { pruneUsedAssertionsWhenDue } from "./replay";
 import { parseForm, type OAuthRequest } from "./request";
 import { publishedJwks } from "./server-keys";
 import { issueAccessToken, verifyAccessToken } from "./tokens";
@@ -110,7 +110,7 @@ function successEvent(endpoint: Endpoint, request: OAuthRequest, now: Date, auth
 
 
 export async function handleTokenRequest(request: OAuthRequest, now = new Date()): Promise<OAuthResponse> {
-  void pruneUsedAssertions(now).catch(() => {});
+  pruneUsedAssertionsWhenDue(now);
   const authenticated = await authenticate("token", request, now, (params) => {
     const grant = params.get("grant_type");
     if (!grant) return "invalid_request";

@@ -1,6 +1,9 @@
 // What the token endpoint reads from the organisation settings, cached for at most five seconds so a
-// change reaches every instance within that time (DESIGN.md) without a query per request.
+// change reaches every instance within that time (DESIGN.md) without a query per request. A change
+// committed in this process reaches it at once (writeEpochOf), whichever copy of this module serves the
+// endpoint (the app's server loads one beside Next.js's bundle).
 import { issuer } from "../config";
+import { writeEpochOf } from "../db";
 import { getSettings } from "../settings";
 import { ASSERTION_ALGORITHMS } from "./algorithms";
 import type { AssertionPolicy } from "./assertion";
@@ -13,10 +16,11 @@ export type EndpointPolicy = AssertionPolicy & {
 };
 
 export const POLICY_CACHE_MS = 5_000;
-let cached: { at: number; value: Promise<EndpointPolicy> } | undefined;
+let cached: { at: number; epoch: number; value: Promise<EndpointPolicy> } | undefined;
 
 export function endpointPolicy(now = Date.now()): Promise<EndpointPolicy> {
-  if (cached && now - cached.at < POLICY_CACHE_MS) return cached.value;
+  const epoch = writeEpochOf();
+  if (cached && cached.epoch === epoch && now - cached.at < POLICY_CACHE_MS) return cached.value;
   const value = getSettings().then((s) => ({
     // organisation policy: only the allowed algorithms (always a subset of the asymmetric ones)
     allowedAlgorithms: s["policy.allowedAlgorithms"].filter((a) => (ASSERTION_ALGORITHMS as readonly string[]).includes(a)),
@@ -26,7 +30,7 @@ export function endpointPolicy(now = Date.now()): Promise<EndpointPolicy> {
     defaultAudience: s["token.defaultAudience"] || issuer(),
     jwksMaxStalenessHours: s["jwks.maxStalenessHours"],
   }));
-  cached = { at: now, value };
+  cached = { at: now, epoch, value };
   value.catch(() => (cached = undefined));
   return value;
 }

@@ -9,12 +9,14 @@ import { assertCan } from "../auth/guard";
 import { appendAudit } from "../audit/log";
 import { jwkThumbprint } from "../crypto/jwk";
 import { seal, unseal } from "../crypto/seal";
-import { db, isUniqueViolation, transaction, type Tx } from "../db";
+import { db, isUniqueViolation, transaction, writeEpochOf, type Tx } from "../db";
 import { conflict } from "../errors";
 import { getSettings } from "../settings";
 
 export const SERVER_KEY_ALG = "ES256";
-// how long an instance may sign with a key after another instance rotated (DESIGN.md: 5 seconds)
+// how long an instance may sign with a key after another instance rotated (DESIGN.md: 5 seconds); a
+// rotation committed in this process reaches it at once (writeEpochOf), whichever copy of this module
+// serves the endpoint (the app's server loads one beside Next.js's bundle)
 const CACHE_MS = 5_000;
 
 export type ServerKeyStatus = "next" | "current" | "previous" | "retired";
@@ -59,11 +61,12 @@ export async function ensureServerKeys(): Promise<void> {
 }
 
 type SigningKey = { kid: string; alg: string; key: crypto.KeyObject };
-let signing: { at: number; value: Promise<SigningKey> } | undefined;
+let signing: { at: number; epoch: number; value: Promise<SigningKey> } | undefined;
 
 /** The current key, decrypted; cached for a few seconds per instance. */
 export function currentSigningKey(now = Date.now()): Promise<SigningKey> {
-  if (signing && now - signing.at < CACHE_MS) return signing.value;
+  const epoch = writeEpochOf();
+  if (signing && signing.epoch === epoch && now - signing.at < CACHE_MS) return signing.value;
   const value = (async () => {
     let row = await db().serverKey.findFirst({ where: { status: "current" } });
     if (!row) {
@@ -73,7 +76,7 @@ export function currentSigningKey(now = Date.now()): Promise<SigningKey> {
     const jwk = JSON.parse(unseal(row.privateKey, `server-key:${row.kid}`)) as JWK;
     return { kid: row.kid, alg: row.alg, key: crypto.createPrivateKey({ key: jwk as crypto.JsonWebKey, format: "jwk" }) };
   })();
-  signing = { at: now, value };
+  signing = { at: now, epoch, value };
   value.catch(() => (signing = undefined));
   return value;
 }
@@ -83,11 +86,12 @@ export function forgetSigningKey(): void {
   published = undefined;
 }
 
-let published: { at: number; value: Promise<{ keys: JWK[] }> } | undefined;
+let published: { at: number; epoch: number; value: Promise<{ keys: JWK[] }> } | undefined;
 
 /** The public JWKS: next, current, and previous keys whose tokens may still be alive. */
 export function publishedJwks(now = new Date()): Promise<{ keys: JWK[] }> {
-  if (published && now.getTime() - published.at < CACHE_MS) return published.value;
+  const epoch = writeEpochOf();
+  if (published && published.epoch === epoch && now.getTime() - published.at < CACHE_MS) return published.value;
   const value = (async () => {
     await ensureServerKeys();
     const rows = await db().serverKey.findMany({
@@ -98,7 +102,7 @@ export function publishedJwks(now = new Date()): Promise<{ keys: JWK[] }> {
     rows.sort((a, b) => order[a.status] - order[b.status]);
     return { keys: rows.map((r) => JSON.parse(r.publicJwk) as JWK) };
   })();
-  published = { at: now.getTime(), value };
+  published = { at: now.getTime(), epoch, value };
   value.catch(() => (published = undefined));
   return value;
 }

@@ -3,7 +3,7 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnect } from "@/lib/db";
-import { reserveJti } from "@/lib/oauth/replay";
+import { pruneUsedAssertions, reserveJti } from "@/lib/oauth/replay";
 import { resetDatabase } from "./helpers";
 
 beforeAll(resetDatabase);
@@ -32,5 +32,17 @@ describe("reserveJti", () => {
     const jti = crypto.randomUUID();
     const [a, b] = await Promise.all([reserveJti("client-c", jti, expires()), reserveJti("client-d", jti, expires())]);
     expect([a, b]).toEqual([true, true]);
+  });
+});
+
+describe("pruneUsedAssertions", () => {
+  it("deletes the reservations whose assertions have expired and keeps the live ones", async () => {
+    const [old, live] = [crypto.randomUUID(), crypto.randomUUID()];
+    expect(await reserveJti("client-e", old, new Date(Date.now() - 1_000))).toBe(true);
+    expect(await reserveJti("client-e", live, expires())).toBe(true);
+    expect(await pruneUsedAssertions(new Date())).toBeGreaterThanOrEqual(1);
+    expect(await db().usedAssertion.findMany({ where: { clientId: "client-e" }, select: { jti: true } })).toEqual([{ jti: live }]);
+    // the live one still refuses a replay
+    expect(await reserveJti("client-e", live, expires())).toBe(false);
   });
 });
