@@ -1,15 +1,18 @@
-// Token endpoint benchmark: the token server (scripts/token-server.ts) and the Next.js production build
-// (POST /oauth/token), each on SQLite and on PostgreSQL, driven by a load generator in its own process
+// Token endpoint benchmark: the token server (scripts/token-server.ts) and the app as `npm start` serves
+// it (scripts/app-server.ts: the production build, with POST /oauth/token answered ahead of Next.js's
+// router), each on SQLite and on PostgreSQL, driven by a load generator in its own process
 // (scripts/bench/token-load.ts) with a fresh pre-signed assertion per request, at several concurrencies,
 // for ES256, RS256 and client_secret_basic. Prints req/s, latency percentiles and the CPU used by the
 // server, the database backends (PostgreSQL) and the generator; measures the crypto ceiling (ES256
 // verify + ES256 sign with raw node:crypto on every core) and compares ES256 at concurrency 16 with the
-// targets; measures the Next.js server's floor (GET /.well-known/jwks.json: no database write, no
-// crypto) beside its token cells; profiles the token server on one cell and says where its time goes.
+// targets; measures the Next.js server's floor (GET /.well-known/jwks.json through Next.js: no database
+// write, no crypto) beside the app's token cells, and the token route handler alone under `next start`
+// (ES256, concurrency 16: what the app would do without its server); profiles the token server on one
+// cell and says where its time goes.
 //
 //   npm run bench:token                        everything (about 6 minutes)
 //   npm run bench:token -- --quick             short cells, for a smoke run
-//   options: --sqlite-only | --pg-only   --server next|token   --duration S (5)  --warmup S (1)
+//   options: --sqlite-only | --pg-only   --server token|app|route   --duration S (5)  --warmup S (1)
 //            --concurrency 1,16,64   --methods ES256,RS256,client_secret_basic   --no-profile
 //            --port N (first of three ports, 3300)   --keep (keep the databases and logs, print where)
 //            --workers N|auto (the token server's TOKEN_WORKERS; default auto: one per two cores with PostgreSQL, one with SQLite)
@@ -24,6 +27,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { Client as PgClient } from "pg";
 import type { CellRequest, CellResult, LoadSetup, Method } from "./bench/token-load";
+import { needsBuild } from "./start";
 
 const root = path.resolve(__dirname, "..");
 const tsxBin = path.join(root, "node_modules", ".bin", "tsx");
@@ -42,7 +46,7 @@ const CEILING_MS = QUICK ? 1000 : 3000;
 const CONCURRENCY = (option("concurrency") ?? "1,16,64").split(",").map(Number);
 const METHODS = (option("methods") ?? "ES256,RS256,client_secret_basic").split(",") as Method[];
 const DATABASES = (["sqlite", "postgresql"] as const).filter((d) => !(flag("sqlite-only") && d !== "sqlite") && !(flag("pg-only") && d !== "postgresql"));
-const SERVERS = (["token", "next"] as const).filter((s) => !option("server") || option("server") === s);
+const SERVERS = (["token", "app", "route"] as const).filter((s) => !option("server") || option("server") === s);
 const BASE_PORT = Number(option("port") ?? 3300);
 const PROFILE = !flag("no-profile");
 const KEEP = flag("keep");
@@ -58,7 +62,7 @@ process.env.LOG_LEVEL ??= "warn";
 
 // targets at concurrency 16, ES256 (the issue)
 const P99_TARGET_MS = 25;
-const RATIO_TARGET: Record<string, number> = { "token/sqlite": 0.3, "token/postgresql": 0.2, "next/sqlite": 0.15, "next/postgresql": 0.15 };
+const RATIO_TARGET: Record<string, number> = { "token/sqlite": 0.3, "token/postgresql": 0.2, "app/sqlite": 0.15, "app/postgresql": 0.15, "route/sqlite": 0.15, "route/postgresql": 0.15 };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "keyshift-bench-token-"));
 const pgBase = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -247,7 +251,9 @@ async function waitUntilServing(port: number, child: ChildProcess, log: string, 
   throw new Error(`the server did not answer on port ${port} within ${timeoutMs / 1000} s; see ${log}`);
 }
 
-type Server = "token" | "next";
+type Server = (typeof SERVERS)[number];
+const SERVER_NAME: Record<Server, string> = { token: "token server", app: "the app (npm start)", route: "the Next.js route handler alone (next start)" };
+const TARGET_LABEL: Record<Server, string> = { token: "token server", app: "app", route: "Next.js route" };
 type Running = { child: ChildProcess; port: number; log: string };
 
 function startChild(command: string, argv: string[], env: Record<string, string | undefined>, log: string, ipc = false): ChildProcess {
@@ -269,11 +275,15 @@ async function startServer(server: Server, dbUrl: string, port: number, profiled
     const script = profiled ? path.join(root, "scripts", "bench", "token-server-profiled.ts") : path.join(root, "scripts", "token-server.ts");
     // the profiled run is one process, so the profile holds every request
     child = startChild(process.execPath, ["--import", "tsx", script], { ...env, TOKEN_PORT: String(port), TOKEN_WORKERS: profiled ? "1" : TOKEN_WORKERS }, log, profiled);
-  } else {
-    // npm start's path: builds into .next when there is no build or the sources are newer, then `next start`
+  } else if (server === "app") {
+    // npm start's path: builds into .next when there is no build or the sources are newer, then scripts/app-server.ts
     child = startChild(tsxBin, [path.join(root, "scripts", "start.ts")], { ...env, PORT: String(port), NEXTAUTH_URL: `http://127.0.0.1:${port}` }, log);
+  } else {
+    // the same build under plain `next start`: every request, the token endpoint's too, goes through Next.js's router
+    if (needsBuild()) execFileSync(path.join(root, "node_modules", ".bin", "next"), ["build"], { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", fs.openSync(log, "a"), fs.openSync(log, "a")] });
+    child = startChild(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(port)], { ...env, NEXTAUTH_URL: `http://127.0.0.1:${port}` }, log);
   }
-  await waitUntilServing(port, child, log, server === "next" ? 300_000 : 60_000);
+  await waitUntilServing(port, child, log, server === "token" ? 60_000 : 300_000);
   return { child, port, log };
 }
 
@@ -472,15 +482,16 @@ async function main(): Promise<void> {
 
     for (const server of SERVERS) {
       const port = BASE_PORT + (server === "token" ? 0 : 1);
-      say(`${database}: starting the ${server === "token" ? "token server" : "Next.js production server"} on ${port}`);
+      say(`${database}: starting ${SERVER_NAME[server]} on ${port}`);
       const buildId = path.join(root, ".next", "BUILD_ID");
       const builtBefore = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
       const t0 = Date.now();
       const running = await startServer(server, url, port);
-      if (server === "next" && fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs !== builtBefore) notes.push(`next build ran before the ${database} cells (${Math.round((Date.now() - t0) / 1000)} s including start)`);
+      if (server !== "token" && fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs !== builtBefore) notes.push(`next build ran before the ${database} cells (${Math.round((Date.now() - t0) / 1000)} s including start)`);
       try {
-        for (const method of METHODS) {
-          for (const concurrency of CONCURRENCY) {
+        // the route handler alone is a comparison for the app: one cell, the targets' own
+        for (const method of server === "route" ? METHODS.filter((m) => m === "ES256") : METHODS) {
+          for (const concurrency of server === "route" ? CONCURRENCY.filter((c) => c === 16) : CONCURRENCY) {
             const result = await generator.run({ port, method, concurrency, warmupMs: WARMUP_MS, durationMs: DURATION_MS, serverPid: running.child.pid!, pgDatabase: database === "postgresql" ? pgName : undefined, maxRequests: MAX_REQUESTS_PER_CELL });
             const row = { server, db: database, method, concurrency, result };
             rows.push(row);
@@ -488,8 +499,8 @@ async function main(): Promise<void> {
             for (const sample of [...result.errorSamples, ...result.warmup.errorSamples].slice(0, 3)) say(`  non-200 sample: ${sample}`);
           }
         }
-        if (server === "next") {
-          // the route handler's floor: a GET that writes nothing and signs nothing, through the same server
+        if (server === "app") {
+          // Next.js's floor: a GET that writes nothing and signs nothing, through Next.js's router in the same server
           const result = await generator.run({ port, method: "jwks_get", concurrency: 16, warmupMs: WARMUP_MS, durationMs: DURATION_MS, serverPid: running.child.pid!, maxRequests: MAX_REQUESTS_PER_CELL });
           const row = { server, db: database, method: "jwks_get" as const, concurrency: 16, result };
           rows.push(row);
@@ -565,14 +576,14 @@ async function main(): Promise<void> {
       const ok = ratio >= target && p99 < P99_TARGET_MS && !r.result.nonOk;
       const cpuPerRequest = ((r.result.cpu.serverMs + (r.result.cpu.dbMs ?? 0)) * 1000) / Math.max(1, r.result.requests);
       out.push(
-        `  ${padEnd(server === "token" ? "token server" : "Next.js route", 13)} ${padEnd(database, 10)} ${pad(Math.round(rate), 6)} req/s = ${pad(f1(ratio * 100), 5)}% of ceiling (target ≥ ${target * 100}%), p99 ${f1(p99)} ms (target < ${P99_TARGET_MS})  ${ok ? "MET" : "NOT MET"}`,
+        `  ${padEnd(TARGET_LABEL[server], 13)} ${padEnd(database, 10)} ${pad(Math.round(rate), 6)} req/s = ${pad(f1(ratio * 100), 5)}% of ceiling (target ≥ ${target * 100}%), p99 ${f1(p99)} ms (target < ${P99_TARGET_MS})  ${ok ? "MET" : "NOT MET"}`,
         `  ${" ".repeat(24)} CPU per request ${Math.round(cpuPerRequest)} µs (server + db) = ${f1(cpuPerRequest / cryptoUs)} × the raw crypto: at most ${f1((cryptoUs / cpuPerRequest) * 100)}% of the ceiling even with every core to itself`,
       );
       const floor = rows.find((x) => x.server === server && x.db === database && x.method === "jwks_get");
       if (floor) {
         const floorRate = floor.result.requests / (floor.result.elapsedMs / 1000);
         out.push(
-          `  ${" ".repeat(24)} the route handler's floor, GET /.well-known/jwks.json (no database write, no crypto): ${Math.round(floorRate)} req/s = ${f1((floorRate / ceiling) * 100)}% of the ceiling, ${Math.round((floor.result.cpu.serverMs * 1000) / Math.max(1, floor.result.requests))} µs of server CPU per request`,
+          `  ${" ".repeat(24)} Next.js's floor in the same server, GET /.well-known/jwks.json through its router (no database write, no crypto): ${Math.round(floorRate)} req/s = ${f1((floorRate / ceiling) * 100)}% of the ceiling, ${Math.round((floor.result.cpu.serverMs * 1000) / Math.max(1, floor.result.requests))} µs of server CPU per request`,
         );
       }
     }

@@ -56,7 +56,7 @@ function newestSourceTime(): number {
 }
 
 /** A build is needed when there is none, or when a source changed after it was made. */
-function needsBuild(): boolean {
+export function needsBuild(): boolean {
   const buildId = path.join(root, ".next", "BUILD_ID");
   if (process.argv.includes("--rebuild") || !fs.existsSync(buildId)) return true;
   return newestSourceTime() > fs.statSync(buildId).mtimeMs;

@@ -32,12 +32,23 @@ test("an operator's API token manages its team's clients over HTTP, audited as t
     data: { client_id: clientId, name: "API-made client", environment: "staging", owner_team_id: paymentsTeam, contact_email: "api@e2e.test", auth_method: "client_secret_basic", grant_types: ["client_credentials"] },
   });
   expect(created.status()).toBe(201);
-  expect((await created.json()).secret.value).toMatch(/^kss_/);
+  const secret = (await created.json()).secret as { id: string; value: string };
+  expect(secret.value).toMatch(/^kss_/);
   const path = `/api/v1/clients/${encodeURIComponent(clientId)}`;
   const fetched = await request.get(path, { headers: auth });
   expect(fetched.status()).toBe(200);
   expect((await fetched.json()).client_id).toBe(clientId);
   expect((await request.post(`${path}/secrets/rotate`, { headers: auth })).status()).toBe(201);
+
+  // the first secret still works through the rotation's overlap; revoked over the API, the app's token
+  // endpoint (answered ahead of Next.js's router, with its own 5-second client cache) refuses it at once
+  const basicAuth = { Authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret.value)}`).toString("base64")}` };
+  const grant = { grant_type: "client_credentials" };
+  expect((await request.post("/oauth/token", { form: grant, headers: basicAuth })).status()).toBe(200);
+  expect((await request.post(`${path}/secrets/${secret.id}/revoke`, { headers: auth })).status()).toBe(200);
+  const refused = await request.post("/oauth/token", { form: grant, headers: basicAuth });
+  expect(refused.status()).toBe(401);
+  expect((await refused.json()).error).toBe("invalid_client");
 
   // another team's client is out of reach
   const other = await request.post(`/api/v1/clients/identity-sync/secrets/rotate`, { headers: auth });
