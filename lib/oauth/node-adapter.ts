@@ -45,18 +45,23 @@ export function sendError(res: http.ServerResponse, status: number, error: strin
   send(res, { status, headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...headers }, body: JSON.stringify({ error, error_description: description }) });
 }
 
+/**
+ * The body, or null once it passes MAX_BODY_BYTES. The rest of an oversized body is read and dropped
+ * rather than left unread: closing a socket with unread input resets the connection, and the caller
+ * would lose the 413 it is about to get.
+ */
 function readBody(req: http.IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] | null = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
+      if (!chunks) return;
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        req.destroy();
-      } else chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) return chunks.push(chunk);
+      chunks = null;
+      resolve(null);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => chunks && resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
 }
@@ -65,7 +70,8 @@ async function answer(req: http.IncomingMessage, res: http.ServerResponse, post:
   try {
     if (req.method === "POST" && post) {
       const body = await readBody(req);
-      if (body === null) return sendError(res, 413, "invalid_request", "The request body is too large.");
+      // the connection closes after the answer, so the client cannot keep streaming into it
+      if (body === null) return sendError(res, 413, "invalid_request", "The request body is too large.", { Connection: "close" });
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers[name] = value;
       return send(res, await post({ headers, body, address: addressFrom(req.headers, req.socket.remoteAddress ?? "unknown") }));
