@@ -9,10 +9,8 @@
 import http from "node:http";
 import path from "node:path";
 import next from "next";
-import { disconnect } from "../lib/db";
 import { log, logUnexpected } from "../lib/log";
-import { flushAuthEvents } from "../lib/oauth/events";
-import { AUTHENTICATED_ROUTES, serveOAuth } from "../lib/oauth/node-adapter";
+import { AUTHENTICATED_ROUTES, serveOAuth, stopOnSignal } from "../lib/oauth/node-adapter";
 
 const root = path.resolve(__dirname, "..");
 
@@ -32,16 +30,7 @@ async function main(): Promise<void> {
   // token clients keep their connections open between requests
   server.keepAliveTimeout = 65_000;
   server.listen(port, () => log.info({ port }, "app server listening"));
-  const stop = () => {
-    server.close();
-    server.closeIdleConnections();
-    // events still in memory are written before the process ends
-    void flushAuthEvents()
-      .then(() => disconnect())
-      .finally(() => process.exit(0));
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  stopOnSignal(server);
 }
 
 main().catch((error) => {

@@ -6,12 +6,11 @@ import cluster from "node:cluster";
 import http from "node:http";
 import os from "node:os";
 import { issuer } from "../lib/config";
-import { disconnect, useWriteAheadLog } from "../lib/db";
+import { useWriteAheadLog } from "../lib/db";
 import { databaseUrl, providerOf } from "../lib/db/url";
 import { startJwksRefresher } from "../lib/keys/refresher";
 import { log } from "../lib/log";
-import { flushAuthEvents } from "../lib/oauth/events";
-import { sendError, serveOAuth, TOKEN_SERVER_ROUTES } from "../lib/oauth/node-adapter";
+import { sendError, serveOAuth, stopOnSignal, TOKEN_SERVER_ROUTES } from "../lib/oauth/node-adapter";
 import { ensureServerKeys } from "../lib/oauth/server-keys";
 import { pendingMigrations } from "./db";
 
@@ -60,17 +59,7 @@ async function main(): Promise<void> {
     if (cluster.isPrimary) log.info({ port, issuer: issuer() }, "token server listening");
   });
   // each worker runs the jwks_uri refresher too: leases keep it to one fetch per client across all of them
-  const stopRefresher = startJwksRefresher();
-  const stop = () => {
-    stopRefresher();
-    server.close();
-    // events still in memory are written before the process ends
-    void flushAuthEvents()
-      .then(() => disconnect())
-      .finally(() => process.exit(0));
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  stopOnSignal(server, startJwksRefresher());
 }
 
 /** The primary only forks and restarts workers; each worker serves, batches its events and flushes them on SIGTERM. */

@@ -4,9 +4,11 @@
 // which `npm run dev` serves. Both hand the same core (endpoint.ts) the headers, the raw body and the
 // caller's address.
 import type http from "node:http";
+import { disconnect } from "../db";
 import { logUnexpected } from "../log";
 import { addressFrom } from "../net/address";
 import { authorizationServerMetadata, handleIntrospectionRequest, handleTokenRequest, jwksResponse, type OAuthResponse } from "./endpoint";
+import { flushAuthEvents } from "./events";
 import { MAX_BODY_BYTES, type OAuthRequest } from "./request";
 
 export type NodeRoutes = {
@@ -97,4 +99,21 @@ export function serveOAuth(req: http.IncomingMessage, res: http.ServerResponse, 
   if (!post && !get) return false;
   void answer(req, res, post, get);
   return true;
+}
+
+/**
+ * On SIGINT or SIGTERM: stop accepting connections, write the authentication events still in memory,
+ * close the database and exit. `before` stops the process's own background work first.
+ */
+export function stopOnSignal(server: http.Server, before: () => void = () => {}): void {
+  const stop = () => {
+    before();
+    server.close();
+    server.closeIdleConnections();
+    void flushAuthEvents()
+      .then(() => disconnect())
+      .finally(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
 }
