@@ -23,8 +23,9 @@ async function main(): Promise<void> {
     if (serveOAuth(req, res, AUTHENTICATED_ROUTES)) return;
     handle(req, res).catch((error: unknown) => {
       const reference = logUnexpected(error, "request failed");
-      if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
-      res.end(`Internal error (reference ${reference}).`);
+      // an answer already under way cannot become a 500: the connection is cut so the client sees it failed
+      if (res.headersSent) return res.destroy();
+      res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" }).end(`Internal error (reference ${reference}).`);
     });
   });
   // token clients keep their connections open between requests
