@@ -1,5 +1,5 @@
 // The token endpoint's two writes per request, the jti reservation (group-committed, below) and the
-// authentication events (batched by lib/oauth/events.ts), through the database drivers' own prepared statements. Prisma 6.19 compiles every query in
+// authentication events with the "last used" times (batched by lib/oauth/events.ts), through the database drivers' own prepared statements. Prisma 6.19 compiles every query in
 // WebAssembly without a plan cache: measured alone, its committed insert cost 1.4-1.9 ms, most of a
 // token request's CPU (bench:token). Everything else, and every domain write, stays with Prisma.
 // Column formats match Prisma's: SQLite keeps DateTime as ISO text with "+00:00", PostgreSQL as
@@ -22,10 +22,22 @@ export type AuthEventRow = {
   address: string;
 };
 
+/**
+ * What a batch's successes used, for the "last used" times: the latest use of each secret and key, and
+ * of each client with its method (and, once, its first assertion). Times only move forward, whatever
+ * order instances flush in; nothing else of the row changes (its updatedAt included: traffic is not an edit).
+ */
+export type Usage = {
+  secrets: ReadonlyArray<{ id: string; at: Date }>;
+  keys: ReadonlyArray<{ id: string; at: Date }>;
+  clients: ReadonlyArray<{ id: string; at: Date; method: string; firstAssertionAt: Date | null }>;
+};
+
 type HotPath = {
   /** true when (client, jti) was new; the row is committed when this resolves */
   reserveJti(clientDbId: string, jti: string, expiresAt: Date): Promise<boolean>;
-  insertAuthEvents(rows: readonly AuthEventRow[]): Promise<void>;
+  /** the events, their daily roll-ups and the "last used" times, in one transaction */
+  recordAuthEvents(rows: readonly AuthEventRow[], usage: Usage): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -122,18 +134,30 @@ function sqlite(file: string): HotPath {
     `INSERT INTO "AuthEventDayTotal" (${TOTAL_COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES (${TOTAL_COLUMNS.map(() => "?").join(", ")})
      ON CONFLICT (${TOTAL_COLUMNS.slice(0, -1).map((c) => `"${c}"`).join(", ")}) DO UPDATE SET "count" = "count" + excluded."count"`,
   );
-  // the events and their roll-ups land together
-  const insertEvents = connection.transaction((rows: readonly AuthEventRow[]) => {
+  // ISO text in one format compares in time order
+  const useSecret = connection.prepare('UPDATE "ClientSecret" SET "lastUsedAt" = @at WHERE "id" = @id AND ("lastUsedAt" IS NULL OR "lastUsedAt" < @at)');
+  const useKey = connection.prepare('UPDATE "ClientKey" SET "lastUsedAt" = @at WHERE "id" = @id AND ("lastUsedAt" IS NULL OR "lastUsedAt" < @at)');
+  // every right-hand side reads the row as it was, so the method follows the time it belongs to
+  const useClient = connection.prepare(`UPDATE "Client" SET
+      "lastAuthMethod" = CASE WHEN "lastAuthAt" IS NULL OR "lastAuthAt" < @at THEN @method ELSE "lastAuthMethod" END,
+      "lastAuthAt" = CASE WHEN "lastAuthAt" IS NULL OR "lastAuthAt" < @at THEN @at ELSE "lastAuthAt" END,
+      "firstAssertionAt" = COALESCE("firstAssertionAt", @first)
+    WHERE "id" = @id`);
+  // the events, their roll-ups and the "last used" times land together, with one commit
+  const insertEvents = connection.transaction((rows: readonly AuthEventRow[], usage: Usage) => {
     for (const row of rows) insertEvent.run(EVENT_COLUMNS.map((c) => (c === "at" ? sqliteTime(row.at) : row[c])));
     const daily = dailyCounts(rows);
     for (const d of daily) countDaily.run(DAILY_COLUMNS.map((c) => (c === "day" ? sqliteTime(d.day) : d[c])));
     for (const t of dayTotals(daily)) countTotal.run(TOTAL_COLUMNS.map((c) => (c === "day" ? sqliteTime(t.day) : t[c])));
+    for (const u of usage.secrets) useSecret.run({ at: sqliteTime(u.at), id: u.id });
+    for (const u of usage.keys) useKey.run({ at: sqliteTime(u.at), id: u.id });
+    for (const u of usage.clients) useClient.run({ at: sqliteTime(u.at), method: u.method, first: u.firstAssertionAt && sqliteTime(u.firstAssertionAt), id: u.id });
   });
   return {
     // better-sqlite3 is synchronous: BEGIN IMMEDIATE … COMMIT for the whole batch, on this thread
     reserveJti: groupCommit((batch) => reserveAll.immediate(batch)),
-    async insertAuthEvents(rows) {
-      insertEvents(rows);
+    async recordAuthEvents(rows, usage) {
+      insertEvents(rows, usage);
     },
     async close() {
       connection.close();
@@ -163,6 +187,9 @@ function postgres(url: string): HotPath {
   const first = EVENT_COLUMNS.length;
   const totalTypes = ["timestamp(3)", "text", "text", "text", "text", "text", "int"];
   const firstTotal = first + DAILY_COLUMNS.length;
+  const firstUsage = firstTotal + TOTAL_COLUMNS.length;
+  // the "last used" times ride in the same statement: one UPDATE of each client row, since a statement may
+  // not update a row twice, and SET reads the row as it was, so the method follows the time it belongs to
   const insertEvents = `WITH events AS (
       INSERT INTO "AuthEvent" (${EVENT_COLUMNS.map((c) => `"${c}"`).join(", ")})
       SELECT * FROM unnest(${EVENT_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(", ")})
@@ -170,6 +197,19 @@ function postgres(url: string): HotPath {
       INSERT INTO "AuthEventDayTotal" (${TOTAL_COLUMNS.map((c) => `"${c}"`).join(", ")})
       SELECT * FROM unnest(${TOTAL_COLUMNS.map((_, i) => `$${firstTotal + i + 1}::${totalTypes[i]}[]`).join(", ")})
       ON CONFLICT (${TOTAL_COLUMNS.slice(0, -1).map((c) => `"${c}"`).join(", ")}) DO UPDATE SET "count" = "AuthEventDayTotal"."count" + EXCLUDED."count"
+    ), secrets AS (
+      UPDATE "ClientSecret" AS s SET "lastUsedAt" = u.at FROM unnest($${firstUsage + 1}::text[], $${firstUsage + 2}::timestamp(3)[]) AS u(id, at)
+      WHERE s."id" = u.id AND (s."lastUsedAt" IS NULL OR s."lastUsedAt" < u.at)
+    ), keys AS (
+      UPDATE "ClientKey" AS k SET "lastUsedAt" = u.at FROM unnest($${firstUsage + 3}::text[], $${firstUsage + 4}::timestamp(3)[]) AS u(id, at)
+      WHERE k."id" = u.id AND (k."lastUsedAt" IS NULL OR k."lastUsedAt" < u.at)
+    ), clients AS (
+      UPDATE "Client" AS c SET
+        "lastAuthMethod" = CASE WHEN c."lastAuthAt" IS NULL OR c."lastAuthAt" < u.at THEN u.method ELSE c."lastAuthMethod" END,
+        "lastAuthAt" = CASE WHEN c."lastAuthAt" IS NULL OR c."lastAuthAt" < u.at THEN u.at ELSE c."lastAuthAt" END,
+        "firstAssertionAt" = COALESCE(c."firstAssertionAt", u.first)
+      FROM unnest($${firstUsage + 5}::text[], $${firstUsage + 6}::timestamp(3)[], $${firstUsage + 7}::text[], $${firstUsage + 8}::timestamp(3)[]) AS u(id, at, method, first)
+      WHERE c."id" = u.id
     )
     INSERT INTO "AuthEventDaily" (${DAILY_COLUMNS.map((c) => `"${c}"`).join(", ")})
     SELECT * FROM unnest(${DAILY_COLUMNS.map((_, i) => `$${first + i + 1}::${dailyTypes[i]}[]`).join(", ")})
@@ -188,13 +228,21 @@ function postgres(url: string): HotPath {
       const inserted = new Set(rows.map((r) => `${r.clientId}\u0000${r.jti}`));
       return batch.map((r) => inserted.has(`${r.clientDbId}\u0000${r.jti}`));
     }),
-    async insertAuthEvents(rows) {
+    async recordAuthEvents(rows, usage) {
       const daily = dailyCounts(rows);
       const totals = dayTotals(daily);
       const values = [
         ...EVENT_COLUMNS.map((c) => rows.map((row) => (c === "at" ? pgTime(row.at) : row[c]))),
         ...DAILY_COLUMNS.map((c) => daily.map((d) => (c === "day" ? pgTime(d.day) : d[c]))),
         ...TOTAL_COLUMNS.map((c) => totals.map((t) => (c === "day" ? pgTime(t.day) : t[c]))),
+        usage.secrets.map((u) => u.id),
+        usage.secrets.map((u) => pgTime(u.at)),
+        usage.keys.map((u) => u.id),
+        usage.keys.map((u) => pgTime(u.at)),
+        usage.clients.map((u) => u.id),
+        usage.clients.map((u) => pgTime(u.at)),
+        usage.clients.map((u) => u.method),
+        usage.clients.map((u) => u.firstAssertionAt && pgTime(u.firstAssertionAt)),
       ];
       await pool.query({ name: "insert-auth-events", text: insertEvents, values });
     },

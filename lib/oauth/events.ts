@@ -1,9 +1,8 @@
 // Authentication events, written in batches so recording never becomes the endpoint's bottleneck. A
 // crash loses at most one flush interval of events (the issue allows a few hundred milliseconds); the
 // jti reservation and every secret or key state are written before the response, never here. "Last
-// used" times ride along with the batch: one update per secret, key and client per flush.
-import { db } from "../db";
-import { hotPath } from "../db/hot-path";
+// used" times ride along with the batch, in its transaction: one update per secret, key and client per flush.
+import { hotPath, type Usage } from "../db/hot-path";
 import { log } from "../log";
 import type { AudienceForm } from "./assertion";
 import type { FailureReason } from "./reasons";
@@ -82,8 +81,14 @@ async function write(batch: AuthEventInput[]): Promise<void> {
     const seen = e.clientDbId ? clients.get(e.clientDbId) : undefined;
     if (e.clientDbId && e.method && (!seen || seen.at < e.at)) clients.set(e.clientDbId, { at: e.at, method: e.method });
   }
+  const usage: Usage = {
+    secrets: [...secrets].map(([id, at]) => ({ id, at })),
+    keys: [...keys].map(([id, at]) => ({ id, at })),
+    // readiness evidence (lib/migration): the first successful assertion, written once per client
+    clients: [...clients].map(([id, { at, method }]) => ({ id, at, method, firstAssertionAt: firstAssertions.get(id) ?? null })),
+  };
   try {
-    await hotPath().insertAuthEvents(
+    await hotPath().recordAuthEvents(
       batch.map((e) => ({
         at: e.at,
         endpoint: e.endpoint,
@@ -97,20 +102,9 @@ async function write(batch: AuthEventInput[]): Promise<void> {
         audienceForm: e.audienceForm,
         address: e.address.slice(0, 64),
       })),
+      usage,
     );
-    // "last used" only moves forward, whatever order instances flush in
-    await Promise.all([
-      ...[...secrets].map(([id, at]) => db().clientSecret.updateMany({ where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: at } }] }, data: { lastUsedAt: at } })),
-      ...[...keys].map(([id, at]) => db().clientKey.updateMany({ where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: at } }] }, data: { lastUsedAt: at } })),
-      ...[...clients].map(([id, { at, method }]) =>
-        db().client.updateMany({ where: { id, OR: [{ lastAuthAt: null }, { lastAuthAt: { lt: at } }] }, data: { lastAuthAt: at, lastAuthMethod: method } }),
-      ),
-      // readiness evidence (lib/migration): the first successful assertion, written once per client
-      ...[...firstAssertions].map(async ([id, at]) => {
-        await db().client.updateMany({ where: { id, firstAssertionAt: null }, data: { firstAssertionAt: at } });
-        rememberAssertionClient(id);
-      }),
-    ]);
+    for (const id of firstAssertions.keys()) rememberAssertionClient(id);
   } catch (error) {
     // losing a batch of events is acceptable; taking the endpoint down with it is not
     log.error({ err: error instanceof Error ? error.message : String(error), events: batch.length }, "could not record authentication events");
