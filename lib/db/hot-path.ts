@@ -36,7 +36,10 @@ export type Usage = {
 type HotPath = {
   /** true when (client, jti) was new; the row is committed when this resolves */
   reserveJti(clientDbId: string, jti: string, expiresAt: Date): Promise<boolean>;
-  /** the events, their daily roll-ups and the "last used" times, in one transaction */
+  /**
+   * the events with their daily roll-ups (one transaction), then the "last used" times: in the same
+   * transaction with SQLite (one writer at a time, one fsync), one statement per row with PostgreSQL
+   */
   recordAuthEvents(rows: readonly AuthEventRow[], usage: Usage): Promise<void>;
   close(): Promise<void>;
 };
@@ -187,9 +190,6 @@ function postgres(url: string): HotPath {
   const first = EVENT_COLUMNS.length;
   const totalTypes = ["timestamp(3)", "text", "text", "text", "text", "text", "int"];
   const firstTotal = first + DAILY_COLUMNS.length;
-  const firstUsage = firstTotal + TOTAL_COLUMNS.length;
-  // the "last used" times ride in the same statement: one UPDATE of each client row, since a statement may
-  // not update a row twice, and SET reads the row as it was, so the method follows the time it belongs to
   const insertEvents = `WITH events AS (
       INSERT INTO "AuthEvent" (${EVENT_COLUMNS.map((c) => `"${c}"`).join(", ")})
       SELECT * FROM unnest(${EVENT_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(", ")})
@@ -197,23 +197,18 @@ function postgres(url: string): HotPath {
       INSERT INTO "AuthEventDayTotal" (${TOTAL_COLUMNS.map((c) => `"${c}"`).join(", ")})
       SELECT * FROM unnest(${TOTAL_COLUMNS.map((_, i) => `$${firstTotal + i + 1}::${totalTypes[i]}[]`).join(", ")})
       ON CONFLICT (${TOTAL_COLUMNS.slice(0, -1).map((c) => `"${c}"`).join(", ")}) DO UPDATE SET "count" = "AuthEventDayTotal"."count" + EXCLUDED."count"
-    ), secrets AS (
-      UPDATE "ClientSecret" AS s SET "lastUsedAt" = u.at FROM unnest($${firstUsage + 1}::text[], $${firstUsage + 2}::timestamp(3)[]) AS u(id, at)
-      WHERE s."id" = u.id AND (s."lastUsedAt" IS NULL OR s."lastUsedAt" < u.at)
-    ), keys AS (
-      UPDATE "ClientKey" AS k SET "lastUsedAt" = u.at FROM unnest($${firstUsage + 3}::text[], $${firstUsage + 4}::timestamp(3)[]) AS u(id, at)
-      WHERE k."id" = u.id AND (k."lastUsedAt" IS NULL OR k."lastUsedAt" < u.at)
-    ), clients AS (
-      UPDATE "Client" AS c SET
-        "lastAuthMethod" = CASE WHEN c."lastAuthAt" IS NULL OR c."lastAuthAt" < u.at THEN u.method ELSE c."lastAuthMethod" END,
-        "lastAuthAt" = CASE WHEN c."lastAuthAt" IS NULL OR c."lastAuthAt" < u.at THEN u.at ELSE c."lastAuthAt" END,
-        "firstAssertionAt" = COALESCE(c."firstAssertionAt", u.first)
-      FROM unnest($${firstUsage + 5}::text[], $${firstUsage + 6}::timestamp(3)[], $${firstUsage + 7}::text[], $${firstUsage + 8}::timestamp(3)[]) AS u(id, at, method, first)
-      WHERE c."id" = u.id
     )
     INSERT INTO "AuthEventDaily" (${DAILY_COLUMNS.map((c) => `"${c}"`).join(", ")})
     SELECT * FROM unnest(${DAILY_COLUMNS.map((_, i) => `$${first + i + 1}::${dailyTypes[i]}[]`).join(", ")})
     ON CONFLICT (${DAILY_COLUMNS.slice(0, -1).map((c) => `"${c}"`).join(", ")}) DO UPDATE SET "count" = "AuthEventDaily"."count" + EXCLUDED."count"`;
+  const useSecret = 'UPDATE "ClientSecret" SET "lastUsedAt" = $1 WHERE "id" = $2 AND ("lastUsedAt" IS NULL OR "lastUsedAt" < $1)';
+  const useKey = 'UPDATE "ClientKey" SET "lastUsedAt" = $1 WHERE "id" = $2 AND ("lastUsedAt" IS NULL OR "lastUsedAt" < $1)';
+  // SET reads the row as it was, so the method follows the time it belongs to
+  const useClient = `UPDATE "Client" SET
+      "lastAuthMethod" = CASE WHEN "lastAuthAt" IS NULL OR "lastAuthAt" < $1 THEN $2 ELSE "lastAuthMethod" END,
+      "lastAuthAt" = CASE WHEN "lastAuthAt" IS NULL OR "lastAuthAt" < $1 THEN $1 ELSE "lastAuthAt" END,
+      "firstAssertionAt" = COALESCE("firstAssertionAt", $3)
+    WHERE "id" = $4`;
   // one statement (an implicit transaction) per batch; RETURNING names the rows this batch inserted
   const reserveAll = `INSERT INTO "UsedAssertion" ("clientId", "jti", "expiresAt")
     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamp(3)[])
@@ -235,16 +230,15 @@ function postgres(url: string): HotPath {
         ...EVENT_COLUMNS.map((c) => rows.map((row) => (c === "at" ? pgTime(row.at) : row[c]))),
         ...DAILY_COLUMNS.map((c) => daily.map((d) => (c === "day" ? pgTime(d.day) : d[c]))),
         ...TOTAL_COLUMNS.map((c) => totals.map((t) => (c === "day" ? pgTime(t.day) : t[c]))),
-        usage.secrets.map((u) => u.id),
-        usage.secrets.map((u) => pgTime(u.at)),
-        usage.keys.map((u) => u.id),
-        usage.keys.map((u) => pgTime(u.at)),
-        usage.clients.map((u) => u.id),
-        usage.clients.map((u) => pgTime(u.at)),
-        usage.clients.map((u) => u.method),
-        usage.clients.map((u) => u.firstAssertionAt && pgTime(u.firstAssertionAt)),
       ];
       await pool.query({ name: "insert-auth-events", text: insertEvents, values });
+      // each "last used" row in its own statement: an update that holds one row lock can wait behind a
+      // console transaction or another instance's flush, but never deadlock with it
+      await Promise.all([
+        ...usage.secrets.map((u) => pool.query({ name: "use-secret", text: useSecret, values: [pgTime(u.at), u.id] })),
+        ...usage.keys.map((u) => pool.query({ name: "use-key", text: useKey, values: [pgTime(u.at), u.id] })),
+        ...usage.clients.map((u) => pool.query({ name: "use-client", text: useClient, values: [pgTime(u.at), u.method, u.firstAssertionAt && pgTime(u.firstAssertionAt), u.id] })),
+      ]);
     },
     close: () => pool.end(),
   };

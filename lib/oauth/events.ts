@@ -1,7 +1,7 @@
 // Authentication events, written in batches so recording never becomes the endpoint's bottleneck. A
 // crash loses at most one flush interval of events (the issue allows a few hundred milliseconds); the
 // jti reservation and every secret or key state are written before the response, never here. "Last
-// used" times ride along with the batch, in its transaction: one update per secret, key and client per flush.
+// used" times ride along with the batch: one update per secret, key and client per flush.
 import { hotPath, type Usage } from "../db/hot-path";
 import { log } from "../log";
 import type { AudienceForm } from "./assertion";

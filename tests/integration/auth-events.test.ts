@@ -1,5 +1,5 @@
 // The "last used" times the event writer keeps (lib/oauth/events.ts): written with each batch of events,
-// in its transaction, through the hot path's own statements. They only move forward, whatever order
+// through the hot path's own statements. They only move forward, whatever order
 // batches arrive in (several instances flush on their own), and traffic is not an edit of the client.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnect } from "@/lib/db";
