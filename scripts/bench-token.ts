@@ -295,7 +295,14 @@ async function startServer(server: Server, dbUrl: string, port: number, profiled
     child = startChild(tsxBin, [path.join(root, "scripts", "start.ts")], { ...env, PORT: String(port), NEXTAUTH_URL: `http://127.0.0.1:${port}` }, log);
   } else {
     // the same build under plain `next start`: every request, the token endpoint's too, goes through Next.js's router
-    if (needsBuild()) execFileSync(path.join(root, "node_modules", ".bin", "next"), ["build"], { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", fs.openSync(log, "a"), fs.openSync(log, "a")] });
+    if (needsBuild()) {
+      const out = fs.openSync(log, "a");
+      try {
+        execFileSync(path.join(root, "node_modules", ".bin", "next"), ["build"], { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", out, out] });
+      } finally {
+        fs.closeSync(out);
+      }
+    }
     child = startChild(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(port)], { ...env, NEXTAUTH_URL: `http://127.0.0.1:${port}` }, log);
   }
   await waitUntilServing(port, child, log, server === "token" ? 60_000 : 300_000);

@@ -71,6 +71,27 @@ export function writeEpochOf(): number {
   return epoch.value;
 }
 
+/**
+ * One value this process reads rarely and uses on every token request (settings, server keys): kept for
+ * at most `ttlMs`, dropped at once when this process commits a domain change (writeEpochOf) and when
+ * loading it fails. `load` gets the time of the read.
+ */
+export function processCache<T>(ttlMs: number, load: (now: number) => Promise<T>): { get(now?: number): Promise<T>; forget(): void } {
+  let entry: { at: number; epoch: number; value: Promise<T> } | undefined;
+  return {
+    get(now = Date.now()) {
+      if (entry && entry.epoch === epoch.value && now - entry.at < ttlMs) return entry.value;
+      const value = load(now);
+      const current = (entry = { at: now, epoch: epoch.value, value });
+      value.catch(() => entry === current && (entry = undefined));
+      return value;
+    },
+    forget() {
+      entry = undefined;
+    },
+  };
+}
+
 /** True when a Prisma error is a unique-constraint violation (P2002). */
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && "code" in error && (error as { code?: string }).code === "P2002";

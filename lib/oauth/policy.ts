@@ -3,7 +3,7 @@
 // committed in this process reaches it at once (writeEpochOf), whichever copy of this module serves the
 // endpoint (the app's server loads one beside Next.js's bundle).
 import { issuer } from "../config";
-import { writeEpochOf } from "../db";
+import { processCache } from "../db";
 import { getSettings } from "../settings";
 import { ASSERTION_ALGORITHMS } from "./algorithms";
 import type { AssertionPolicy } from "./assertion";
@@ -16,12 +16,8 @@ export type EndpointPolicy = AssertionPolicy & {
 };
 
 export const POLICY_CACHE_MS = 5_000;
-let cached: { at: number; epoch: number; value: Promise<EndpointPolicy> } | undefined;
-
-export function endpointPolicy(now = Date.now()): Promise<EndpointPolicy> {
-  const epoch = writeEpochOf();
-  if (cached && cached.epoch === epoch && now - cached.at < POLICY_CACHE_MS) return cached.value;
-  const value = getSettings().then((s) => ({
+const cached = processCache<EndpointPolicy>(POLICY_CACHE_MS, () =>
+  getSettings().then((s) => ({
     // organisation policy: only the allowed algorithms (always a subset of the asymmetric ones)
     allowedAlgorithms: s["policy.allowedAlgorithms"].filter((a) => (ASSERTION_ALGORITHMS as readonly string[]).includes(a)),
     maxLifetimeSeconds: s["assertion.maxLifetimeSeconds"],
@@ -29,15 +25,16 @@ export function endpointPolicy(now = Date.now()): Promise<EndpointPolicy> {
     tokenLifetimeSeconds: s["token.lifetimeSeconds"],
     defaultAudience: s["token.defaultAudience"] || issuer(),
     jwksMaxStalenessHours: s["jwks.maxStalenessHours"],
-  }));
-  cached = { at: now, epoch, value };
-  value.catch(() => (cached = undefined));
-  return value;
+  })),
+);
+
+export function endpointPolicy(now = Date.now()): Promise<EndpointPolicy> {
+  return cached.get(now);
 }
 
 /** Tests change settings and want the endpoint to see them at once. */
 export function forgetEndpointPolicy(): void {
-  cached = undefined;
+  cached.forget();
 }
 
 /** Discovery advertises KEYSHIFT_TOKEN_ENDPOINT when the token server runs elsewhere (DESIGN.md). */

@@ -9,7 +9,7 @@ import { assertCan } from "../auth/guard";
 import { appendAudit } from "../audit/log";
 import { jwkThumbprint } from "../crypto/jwk";
 import { seal, unseal } from "../crypto/seal";
-import { db, isUniqueViolation, transaction, writeEpochOf, type Tx } from "../db";
+import { db, isUniqueViolation, processCache, transaction, type Tx } from "../db";
 import { conflict } from "../errors";
 import { getSettings } from "../settings";
 
@@ -61,50 +61,41 @@ export async function ensureServerKeys(): Promise<void> {
 }
 
 type SigningKey = { kid: string; alg: string; key: crypto.KeyObject };
-let signing: { at: number; epoch: number; value: Promise<SigningKey> } | undefined;
+const signing = processCache<SigningKey>(CACHE_MS, async () => {
+  let row = await db().serverKey.findFirst({ where: { status: "current" } });
+  if (!row) {
+    await ensureServerKeys();
+    row = await db().serverKey.findFirstOrThrow({ where: { status: "current" } });
+  }
+  const jwk = JSON.parse(unseal(row.privateKey, `server-key:${row.kid}`)) as JWK;
+  return { kid: row.kid, alg: row.alg, key: crypto.createPrivateKey({ key: jwk as crypto.JsonWebKey, format: "jwk" }) };
+});
 
 /** The current key, decrypted; cached for a few seconds per instance. */
 export function currentSigningKey(now = Date.now()): Promise<SigningKey> {
-  const epoch = writeEpochOf();
-  if (signing && signing.epoch === epoch && now - signing.at < CACHE_MS) return signing.value;
-  const value = (async () => {
-    let row = await db().serverKey.findFirst({ where: { status: "current" } });
-    if (!row) {
-      await ensureServerKeys();
-      row = await db().serverKey.findFirstOrThrow({ where: { status: "current" } });
-    }
-    const jwk = JSON.parse(unseal(row.privateKey, `server-key:${row.kid}`)) as JWK;
-    return { kid: row.kid, alg: row.alg, key: crypto.createPrivateKey({ key: jwk as crypto.JsonWebKey, format: "jwk" }) };
-  })();
-  signing = { at: now, epoch, value };
-  value.catch(() => (signing = undefined));
-  return value;
+  return signing.get(now);
 }
 
 export function forgetSigningKey(): void {
-  signing = undefined;
-  published = undefined;
+  signing.forget();
+  published.forget();
 }
 
-let published: { at: number; epoch: number; value: Promise<{ keys: JWK[] }> } | undefined;
+const published = processCache<{ keys: JWK[] }>(CACHE_MS, async (at) => {
+  const now = new Date(at);
+  await ensureServerKeys();
+  const rows = await db().serverKey.findMany({
+    where: { OR: [{ status: { in: ["current", "next"] } }, { status: "previous", publishUntil: { gt: now } }] },
+    orderBy: { createdAt: "desc" },
+  });
+  const order: Record<string, number> = { current: 0, next: 1, previous: 2 };
+  rows.sort((a, b) => order[a.status] - order[b.status]);
+  return { keys: rows.map((r) => JSON.parse(r.publicJwk) as JWK) };
+});
 
 /** The public JWKS: next, current, and previous keys whose tokens may still be alive. */
 export function publishedJwks(now = new Date()): Promise<{ keys: JWK[] }> {
-  const epoch = writeEpochOf();
-  if (published && published.epoch === epoch && now.getTime() - published.at < CACHE_MS) return published.value;
-  const value = (async () => {
-    await ensureServerKeys();
-    const rows = await db().serverKey.findMany({
-      where: { OR: [{ status: { in: ["current", "next"] } }, { status: "previous", publishUntil: { gt: now } }] },
-      orderBy: { createdAt: "desc" },
-    });
-    const order: Record<string, number> = { current: 0, next: 1, previous: 2 };
-    rows.sort((a, b) => order[a.status] - order[b.status]);
-    return { keys: rows.map((r) => JSON.parse(r.publicJwk) as JWK) };
-  })();
-  published = { at: now.getTime(), epoch, value };
-  value.catch(() => (published = undefined));
-  return value;
+  return published.get(now.getTime());
 }
 
 /** Every signing key with its stage, newest first (public facts only: no key material). */
