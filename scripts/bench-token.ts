@@ -16,7 +16,7 @@
 //   options: --sqlite-only | --pg-only   --server token|app|route   --duration S (5)  --warmup S (1)
 //            --concurrency 1,16,64   --methods ES256,RS256,client_secret_basic   --no-profile
 //            --port N (first of three ports, 3300)   --keep (keep the databases and logs, print where)
-//            --workers N|auto (the token server's TOKEN_WORKERS; default auto: one per two cores with PostgreSQL, one with SQLite)
+//            --workers N|auto (the token server's TOKEN_WORKERS; default auto: one per core)
 // PostgreSQL: a temporary database on postgresql://postgres@127.0.0.1:5432 (or BENCH_PG_URL), dropped
 // at the end. All traffic stays on 127.0.0.1.
 import { execFileSync, fork, spawn, type ChildProcess, type StdioOptions } from "node:child_process";

@@ -7,9 +7,9 @@ import http from "node:http";
 import os from "node:os";
 import { issuer } from "../lib/config";
 import { useWriteAheadLog } from "../lib/db";
-import { databaseUrl, providerOf } from "../lib/db/url";
 import { startJwksRefresher } from "../lib/keys/refresher";
 import { log } from "../lib/log";
+import { runSignaturesInline } from "../lib/oauth/assertion";
 import { sendError, serveOAuth, stopOnSignal, TOKEN_SERVER_ROUTES } from "../lib/oauth/node-adapter";
 import { ensureServerKeys } from "../lib/oauth/server-keys";
 import { pendingMigrations } from "./db";
@@ -21,20 +21,19 @@ export function createTokenServer(): http.Server {
 }
 
 /**
- * TOKEN_WORKERS processes share the port (node:cluster). "auto" sizes for the work: each worker's
- * signature checks and token signing run on its libuv thread pool, so one worker keeps about two cores
- * busy (bench:token on 2 cores: one worker served 6295 req/s with SQLite and 4864 with PostgreSQL at
- * concurrency 16, two served 5376 and 3995). With SQLite one worker: the file has a single writer, and
- * more processes only queue for its lock.
+ * TOKEN_WORKERS processes share the port (node:cluster); the default, "auto", is one per core. Each
+ * worker then checks signatures and signs tokens on its own event loop (runSignaturesInline): with a
+ * process per core, handing that work to libuv's thread pool only adds hand-offs. bench:token on 2 cores
+ * with SQLite, ES256 at concurrency 16: one worker with the thread pool 2162-2711 req/s, two workers
+ * inline 3411-3693. With fewer workers than cores, the thread pool keeps the other cores busy.
  */
-export function autoWorkers(cores: number, sqlite: boolean): number {
-  return sqlite ? 1 : Math.max(1, Math.floor(cores / 2));
+export function autoWorkers(cores: number): number {
+  return Math.max(1, cores);
 }
 
 function workerCount(): number {
-  const raw = process.env.TOKEN_WORKERS?.trim();
-  if (!raw) return 1;
-  const count = raw === "auto" ? autoWorkers(os.availableParallelism(), providerOf(databaseUrl()) === "sqlite") : Number(raw);
+  const raw = process.env.TOKEN_WORKERS?.trim() || "auto";
+  const count = raw === "auto" ? autoWorkers(os.availableParallelism()) : Number(raw);
   if (!Number.isInteger(count) || count < 1 || count > 64) throw new Error("TOKEN_WORKERS must be a whole number from 1 to 64, or auto");
   return count;
 }
@@ -52,6 +51,7 @@ async function main(): Promise<void> {
     await ensureServerKeys();
     if (workers > 1) return supervise(workers, port);
   }
+  runSignaturesInline(workerCount() >= os.availableParallelism());
   const server = createTokenServer();
   // clients keep connections open between token requests
   server.keepAliveTimeout = 65_000;

@@ -122,8 +122,35 @@ export function dayTotals(daily: readonly DailyCount[]): DayTotal[] {
 const sqliteTime = (date: Date) => date.toISOString().replace("Z", "+00:00");
 const pgTime = (date: Date) => date.toISOString().replace("Z", "");
 
+const LOCK_WAIT_MS = 10_000;
+
+/**
+ * Runs a write transaction (BEGIN IMMEDIATE) once SQLite's write lock is free, without blocking the
+ * event loop while another connection holds it. SQLite's own busy handler sleeps the thread, and with
+ * better-sqlite3 that thread is the event loop: in the token server's other workers, in the console of
+ * the same process (an open Prisma transaction could then never finish), every request would stall.
+ * Retries at the next turn of the loop, then every millisecond, for at most 10 s.
+ */
+export function whenUnlocked<T>(write: () => T, waitMs = LOCK_WAIT_MS): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  return new Promise((resolve, reject) => {
+    let attempts = 0;
+    const attempt = () => {
+      try {
+        resolve(write());
+      } catch (error) {
+        if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() >= deadline) return reject(error);
+        if (++attempts < 8) setImmediate(attempt);
+        else setTimeout(attempt, 1);
+      }
+    };
+    attempt();
+  });
+}
+
 function sqlite(file: string): HotPath {
-  const connection = new Database(file, { timeout: 10_000 });
+  // no busy timeout: whenUnlocked waits for the lock instead
+  const connection = new Database(file, { timeout: 0 });
   const reserve = connection.prepare('INSERT INTO "UsedAssertion" ("clientId", "jti", "expiresAt") VALUES (?, ?, ?) ON CONFLICT ("clientId", "jti") DO NOTHING');
   const reserveAll = connection.transaction((batch: Reservation[]) => batch.map((r) => reserve.run(r.clientDbId, r.jti, sqliteTime(r.expiresAt)).changes === 1));
   const insertEvent = connection.prepare(
@@ -158,10 +185,8 @@ function sqlite(file: string): HotPath {
   });
   return {
     // better-sqlite3 is synchronous: BEGIN IMMEDIATE … COMMIT for the whole batch, on this thread
-    reserveJti: groupCommit((batch) => reserveAll.immediate(batch)),
-    async recordAuthEvents(rows, usage) {
-      insertEvents(rows, usage);
-    },
+    reserveJti: groupCommit((batch) => whenUnlocked(() => reserveAll.immediate(batch))),
+    recordAuthEvents: (rows, usage) => whenUnlocked(() => insertEvents.immediate(rows, usage)),
     async close() {
       connection.close();
     },

@@ -3,7 +3,7 @@
 import crypto from "node:crypto";
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from "jose";
 import { issuer } from "../config";
-import { jwsCryptoParams } from "./assertion";
+import { jwsCryptoParams, signaturesRunInline } from "./assertion";
 import { currentSigningKey, publishedJwks } from "./server-keys";
 
 export type IssuedToken = { accessToken: string; expiresIn: number; scope: string; jti: string };
@@ -30,9 +30,9 @@ export function randomTokenId(): string {
 }
 
 /**
- * Signs with node:crypto on libuv's thread pool rather than through jose: one token per request is the
- * endpoint's hot path, and the header and claims are fixed here (their verification, in tests and at
- * introspection, uses jose).
+ * Signs with node:crypto (on libuv's thread pool, or inline: runSignaturesInline) rather than through
+ * jose: one token per request is the endpoint's hot path, and the header and claims are fixed here
+ * (their verification, in tests and at introspection, uses jose).
  */
 export async function issueAccessToken(input: { clientId: string; audience: string; scope: string; lifetimeSeconds: number; now: Date }): Promise<IssuedToken> {
   const key = await currentSigningKey();
@@ -50,9 +50,10 @@ export async function issueAccessToken(input: { clientId: string; audience: stri
   };
   const signingInput = `${segment({ alg: key.alg, kid: key.kid, typ: "at+jwt" })}.${segment(claims)}`;
   const { digest, options } = jwsCryptoParams(key.alg);
-  const signature = await new Promise<Buffer>((resolve, reject) =>
-    crypto.sign(digest, Buffer.from(signingInput, "ascii"), { key: key.key, ...options }, (error, sig) => (error ? reject(error) : resolve(sig))),
-  );
+  const data = Buffer.from(signingInput, "ascii");
+  const signature = signaturesRunInline()
+    ? crypto.sign(digest, data, { key: key.key, ...options })
+    : await new Promise<Buffer>((resolve, reject) => crypto.sign(digest, data, { key: key.key, ...options }, (error, sig) => (error ? reject(error) : resolve(sig))));
   return { accessToken: `${signingInput}.${signature.toString("base64url")}`, expiresIn: input.lifetimeSeconds, scope: input.scope, jti };
 }
 

@@ -378,8 +378,9 @@ async function runCell(cell: CellRequest): Promise<CellResult> {
     const warmOk = warm.statusCounts.get(200) ?? 0;
     const rate = cell.warmupMs > 0 ? warm.count / (warm.elapsedMs / 1000) : (cell.expectedRate ?? 1000);
 
-    // the timed pool: 2.5 times the warm-up rate (the JIT keeps warming, other load may go), bounded
-    const wanted = Math.min(cell.maxRequests, Math.ceil(rate * (cell.durationMs / 1000) * 2.5) + cell.concurrency * 8 + 200);
+    // the timed pool: 4 times the warm-up rate (the JIT keeps warming, in every worker of the server;
+    // other load may go), bounded
+    const wanted = Math.min(cell.maxRequests, Math.ceil(rate * (cell.durationMs / 1000) * 4) + cell.concurrency * 8 + 200);
     const signStart = performance.now();
     const next = await pool(cell.port, cell.method, wanted);
     const signMs = performance.now() - signStart;

@@ -1,8 +1,11 @@
 // The replay store's group commit: reservations made in the same moment share one transaction, yet each
 // (client, jti) is granted exactly once, and every grant is committed before it is answered.
 import crypto from "node:crypto";
+import Database from "better-sqlite3";
+import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnect } from "@/lib/db";
+import { databaseUrl, providerOf, sqliteFilePath } from "@/lib/db/url";
 import { pruneUsedAssertions, reserveJti } from "@/lib/oauth/replay";
 import { resetDatabase } from "./helpers";
 
@@ -44,5 +47,49 @@ describe("pruneUsedAssertions", () => {
     expect(await db().usedAssertion.findMany({ where: { clientId: "client-e" }, select: { jti: true } })).toEqual([{ jti: live }]);
     // the live one still refuses a replay
     expect(await reserveJti("client-e", live, expires())).toBe(false);
+  });
+});
+
+/**
+ * Another connection's open transaction on the database, as the console or another token server worker
+ * holds one: SQLite's write lock, or with PostgreSQL the same (client, jti) inserted and not yet committed.
+ */
+async function otherWriter(clientId: string, jti: string): Promise<{ rollback(): Promise<void> }> {
+  if (providerOf(databaseUrl()) === "sqlite") {
+    const connection = new Database(sqliteFilePath());
+    connection.prepare("BEGIN IMMEDIATE").run();
+    return {
+      async rollback() {
+        connection.prepare("ROLLBACK").run();
+        connection.close();
+      },
+    };
+  }
+  const client = new Client({ connectionString: databaseUrl() });
+  await client.connect();
+  await client.query("BEGIN");
+  await client.query('INSERT INTO "UsedAssertion" ("clientId", "jti", "expiresAt") VALUES ($1, $2, $3)', [clientId, jti, new Date(Date.now() + 60_000)]);
+  return {
+    async rollback() {
+      await client.query("ROLLBACK");
+      await client.end();
+    },
+  };
+}
+
+describe("a reservation while another connection is writing", () => {
+  it("waits for that transaction without stalling this process, then is granted", async () => {
+    const jti = crypto.randomUUID();
+    const other = await otherWriter("client-f", jti);
+    let answer: boolean | undefined;
+    const reservation = reserveJti("client-f", jti, expires()).then((fresh) => (answer = fresh));
+    // the event loop keeps turning while the reservation waits (a busy handler sleeping on it would not)
+    const started = Date.now();
+    for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(answer).toBeUndefined();
+    await other.rollback();
+    expect(await reservation).toBe(true);
+    expect(await reserveJti("client-f", jti, expires())).toBe(false);
   });
 });
