@@ -9,7 +9,7 @@
 // the cell; measures the Next.js server's floor (GET /.well-known/jwks.json through Next.js: no database
 // write, no crypto) beside the app's token cells, and the token route handler alone under `next start`
 // (ES256, concurrency 16: what the app would do without its server); profiles the token server on one
-// cell and says where its time goes.
+// cell per database and says where its time goes.
 //
 //   npm run bench:token                        everything (about 6 minutes)
 //   npm run bench:token -- --quick             short cells, for a smoke run
@@ -492,7 +492,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const notes: string[] = [];
   const costs: Record<string, Record<string, number>> = {};
-  let profileText = "";
+  const profileTexts: string[] = [];
 
   for (const database of DATABASES) {
     const url = database === "sqlite" ? `file:${path.join(tmp, "bench.db")}` : await createPgDatabase();
@@ -536,15 +536,15 @@ async function main(): Promise<void> {
       }
     }
 
-    if (PROFILE && database === "sqlite" && SERVERS.includes("token")) {
-      say("sqlite: profiling the token server on ES256 at concurrency 16");
+    if (PROFILE && SERVERS.includes("token")) {
+      say(`${database}: profiling the token server on ES256 at concurrency 16`);
       const port = BASE_PORT + 2;
       const running = await startServer("token", url, port, true);
       try {
         const cell: CellRequest = { port, method: "ES256", concurrency: 16, warmupMs: WARMUP_MS, durationMs: Math.max(1000, DURATION_MS / 2), serverPid: running.child.pid!, maxRequests: MAX_REQUESTS_PER_CELL };
         const warm = await generator.run(cell);
         const message = (type: string) => new Promise<void>((resolve) => running.child.on("message", (m: { type: string }) => m.type === type && resolve()));
-        const file = path.join(tmp, "token-server-es256-c16.cpuprofile");
+        const file = path.join(tmp, `token-server-${database}-es256-c16.cpuprofile`);
         const startedProfile = message("profile-started");
         running.child.send({ type: "profile-start", intervalUs: 250 });
         await startedProfile;
@@ -554,7 +554,7 @@ async function main(): Promise<void> {
         await written;
         const summary = summariseProfile(JSON.parse(fs.readFileSync(file, "utf8")) as Profile);
         const lines = [
-          `Profile: token server, SQLite, ES256, concurrency 16 (${Math.round(profiled.requests / (profiled.elapsedMs / 1000))} req/s under the profiler, ${Math.round(warm.requests / (warm.elapsedMs / 1000))} without;`,
+          `Profile: token server, ${database === "sqlite" ? "SQLite" : "PostgreSQL"}, ES256, concurrency 16 (${Math.round(profiled.requests / (profiled.elapsedMs / 1000))} req/s under the profiler, ${Math.round(warm.requests / (warm.elapsedMs / 1000))} without;`,
           `server process CPU ${pct(profiled.cpu.serverMs, profiled.elapsedMs)} of one core, of which the main thread's profile holds ${Math.round(summary.totalMs)} ms busy in ${Math.round(profiled.elapsedMs)} ms;`,
           `per request: ${f1((profiled.cpu.serverMs * 1000) / Math.max(1, profiled.requests))} µs process CPU, ${f1((summary.totalMs * 1000) / Math.max(1, profiled.requests))} µs main-thread busy)`,
           `  main-thread time by category (WebCrypto sign/verify run on libuv's thread pool and are not in it):`,
@@ -563,7 +563,7 @@ async function main(): Promise<void> {
           ...summary.top.map(([k, ms]) => `    ${pad(f1((ms / summary.totalMs) * 100), 5)}%  ${k}`),
           `  profile file: ${file}${KEEP ? "" : " (removed at the end; --keep keeps it)"}`,
         ];
-        profileText = lines.join("\n");
+        profileTexts.push(lines.join("\n"));
       } finally {
         await stop(running.child);
       }
@@ -618,7 +618,7 @@ async function main(): Promise<void> {
   }
   out.push("", "Database work per request, measured alone in one process (µs per operation):");
   for (const [database, c] of Object.entries(costs)) out.push(`  ${padEnd(database, 10)} ${Object.entries(c).map(([k, us]) => `${k} ${Math.round(us)}`).join(", ")}`);
-  if (profileText) out.push("", profileText);
+  for (const text of profileTexts) out.push("", text);
   for (const n of notes) out.push("", `Note: ${n}.`);
   out.push("", `Total run time ${Math.round((Date.now() - started) / 1000)} s.`);
   process.stdout.write(out.join("\n") + "\n");

@@ -55,39 +55,44 @@ function event(endpoint: Endpoint, request: OAuthRequest, at: Date, from: Partia
   return { at, endpoint, clientDbId: null, method: null, outcome: "failure", reason: null, kid: null, secretHint: null, audienceForm: null, address: request.address, ...from };
 }
 
+type Refusal = { ok: false; response: OAuthResponse };
+
+// module-level rather than closures made per request: in the token server (run by tsx, which keeps
+// function names) each closure costs a defineProperty on every request
+function refused(endpoint: Endpoint, request: OAuthRequest, now: Date, clientId: string, reason: FailureReason, response: OAuthResponse, from: Partial<AuthEventInput> = {}): Refusal {
+  recordAuthEvent(event(endpoint, request, now, { clientId, reason, ...from }));
+  return { ok: false, response };
+}
+
 /** Parse, limit and authenticate: what both the token and introspection endpoints do first. */
 async function authenticate(
   endpoint: Endpoint,
   request: OAuthRequest,
   now: Date,
   beforeAuth?: (params: Map<string, string>) => FailureReason | null,
-): Promise<{ ok: true; params: Map<string, string>; auth: Extract<ClientAuthResult, { ok: true }> } | { ok: false; response: OAuthResponse }> {
+): Promise<{ ok: true; params: Map<string, string>; auth: Extract<ClientAuthResult, { ok: true }> } | Refusal> {
   const form = parseForm(request);
   const credentials = readCredentials(form.ok ? form.params : new Map(), request.headers.authorization);
   const clientId = credentials.claimedClientId;
-  const fail = (reason: FailureReason, response: OAuthResponse, from: Partial<AuthEventInput> = {}) => {
-    recordAuthEvent(event(endpoint, request, now, { clientId, reason, ...from }));
-    return { ok: false as const, response };
-  };
   const wait = limiter.retryAfter(clientId, request.address);
   if (wait > 0) {
     const response = oauthError(429, "temporarily_unavailable", { "Retry-After": String(wait) });
-    return limiter.firstRefusal(clientId, request.address) ? fail("rate_limited", response) : { ok: false as const, response };
+    return limiter.firstRefusal(clientId, request.address) ? refused(endpoint, request, now, clientId, "rate_limited", response) : { ok: false, response };
   }
   if (!form.ok) {
     limiter.recordFailure(clientId, request.address);
-    return fail("invalid_request", oauthError(400, "invalid_request"));
+    return refused(endpoint, request, now, clientId, "invalid_request", oauthError(400, "invalid_request"));
   }
   const early = beforeAuth?.(form.params);
   if (early) {
     limiter.recordFailure(clientId, request.address);
-    return fail(early, oauthError(400, early === "unsupported_grant_type" ? "unsupported_grant_type" : "invalid_request"));
+    return refused(endpoint, request, now, clientId, early, oauthError(400, early === "unsupported_grant_type" ? "unsupported_grant_type" : "invalid_request"));
   }
   const auth = await authenticateClient(credentials, now);
   if (!auth.ok) {
     limiter.recordFailure(auth.clientId, request.address);
     const { ok: _ok, usedBasicHeader: _basic, ...evidence } = auth;
-    return fail(auth.reason, authFailureResponse(auth), evidence);
+    return refused(endpoint, request, now, clientId, auth.reason, authFailureResponse(auth), evidence);
   }
   return { ok: true, params: form.params, auth };
 }
@@ -109,26 +114,30 @@ function successEvent(endpoint: Endpoint, request: OAuthRequest, now: Date, auth
 }
 
 
+function grantCheck(params: Map<string, string>): FailureReason | null {
+  const grant = params.get("grant_type");
+  if (!grant) return "invalid_request";
+  return grant === "client_credentials" ? null : "unsupported_grant_type";
+}
+
+/** An authenticated client asking for what it may not have: a 400 whose error is the recorded reason. */
+function refusedAfterAuth(request: OAuthRequest, now: Date, auth: Extract<ClientAuthResult, { ok: true }>, reason: "unauthorized_client" | "invalid_scope" | "invalid_target"): OAuthResponse {
+  recordAuthEvent(successEvent("token", request, now, auth, reason));
+  return oauthError(400, reason);
+}
+
 export async function handleTokenRequest(request: OAuthRequest, now = new Date()): Promise<OAuthResponse> {
   pruneUsedAssertionsWhenDue(now);
-  const authenticated = await authenticate("token", request, now, (params) => {
-    const grant = params.get("grant_type");
-    if (!grant) return "invalid_request";
-    return grant === "client_credentials" ? null : "unsupported_grant_type";
-  });
+  const authenticated = await authenticate("token", request, now, grantCheck);
   if (!authenticated.ok) return authenticated.response;
   const { params, auth } = authenticated;
   const client = auth.client;
-  const refuse = (reason: FailureReason, error: string) => {
-    recordAuthEvent(successEvent("token", request, now, auth, reason));
-    return oauthError(400, error);
-  };
-  if (!client.grantTypes.includes("client_credentials")) return refuse("unauthorized_client", "unauthorized_client");
+  if (!client.grantTypes.includes("client_credentials")) return refusedAfterAuth(request, now, auth, "unauthorized_client");
   const requested = spaceSeparated(params.get("scope"));
-  if (requested.some((s) => !client.scopes.includes(s))) return refuse("invalid_scope", "invalid_scope");
+  for (const s of requested) if (!client.scopes.includes(s)) return refusedAfterAuth(request, now, auth, "invalid_scope");
   const scope = (requested.length ? requested : client.scopes).join(" ");
   const resource = params.get("resource");
-  if (resource !== undefined && (!isResourceIndicator(resource) || !client.resources.includes(resource))) return refuse("invalid_target", "invalid_target");
+  if (resource !== undefined && (!isResourceIndicator(resource) || !client.resources.includes(resource))) return refusedAfterAuth(request, now, auth, "invalid_target");
 
   const policy = await endpointPolicy(now.getTime());
   const token = await issueAccessToken({ clientId: client.clientId, audience: resource ?? policy.defaultAudience, scope, lifetimeSeconds: policy.tokenLifetimeSeconds, now });
