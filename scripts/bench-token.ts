@@ -383,7 +383,7 @@ const CATEGORY_RULES: [string, (url: string, fn: string) => boolean][] = [
   ["assertion verify (jose)", (u) => /jose\/dist\/.*(verify|jws\/flattened\/verify|jws\/compact\/verify|check_key_type|validate_crit)/.test(u)],
   ["token sign (jose SignJWT)", (u) => /jose\/dist\/.*(sign|produce)/.test(u)],
   ["jose (other: base64, key import, checks)", (u) => u.includes("/jose/")],
-  ["WebCrypto glue (node:internal/crypto)", (u) => u.startsWith("node:internal/crypto")],
+  ["signature checks and token signing (node:crypto, inline)", (u) => u.startsWith("node:internal/crypto")],
   ["SQLite (better-sqlite3 + Prisma adapter; includes waiting for fsync)", (u) => u.includes("better-sqlite3")],
   ["pg driver (pg, pg-protocol, adapter-pg)", (u) => /\/(pg|pg-protocol|pg-pool|pg-types|adapter-pg)\//.test(u)],
   ["Prisma client (query compiler/interpreter, result mapping)", (u) => u.includes("@prisma/") || u.includes("lib/db/generated") || u.includes("/prisma/")],
@@ -399,9 +399,9 @@ const CATEGORY_RULES: [string, (url: string, fn: string) => boolean][] = [
 
 /**
  * Where the main thread's time goes: each sample is charged to the first frame, from the leaf up, that a
- * rule recognises; native leaves (no url) are charged to their caller, except JSON and GC. WebCrypto
- * signs and verifies on libuv's thread pool: that work is not in this (main-thread) profile, only in
- * the process CPU figure.
+ * rule recognises; native leaves (no url) are charged to their caller, except JSON and GC. The profiled
+ * server checks signatures and signs inline, as each worker of the default (a worker per core) does, so
+ * that work is in the profile.
  */
 function summariseProfile(profile: Profile): { totalMs: number; idleMs: number; categories: [string, number][]; top: [string, number][] } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -557,7 +557,7 @@ async function main(): Promise<void> {
           `Profile: token server, ${database === "sqlite" ? "SQLite" : "PostgreSQL"}, ES256, concurrency 16 (${Math.round(profiled.requests / (profiled.elapsedMs / 1000))} req/s under the profiler, ${Math.round(warm.requests / (warm.elapsedMs / 1000))} without;`,
           `server process CPU ${pct(profiled.cpu.serverMs, profiled.elapsedMs)} of one core, of which the main thread's profile holds ${Math.round(summary.totalMs)} ms busy in ${Math.round(profiled.elapsedMs)} ms;`,
           `per request: ${f1((profiled.cpu.serverMs * 1000) / Math.max(1, profiled.requests))} µs process CPU, ${f1((summary.totalMs * 1000) / Math.max(1, profiled.requests))} µs main-thread busy)`,
-          `  main-thread time by category (WebCrypto sign/verify run on libuv's thread pool and are not in it):`,
+          `  main-thread time by category (one worker, as each of TOKEN_WORKERS=auto runs: signatures inline):`,
           ...summary.categories.map(([k, ms]) => `    ${pad(f1((ms / summary.totalMs) * 100), 5)}%  ${pad(f1((ms * 1000) / Math.max(1, profiled.requests)), 6)} µs/req  ${k}`),
           `  top functions by self time:`,
           ...summary.top.map(([k, ms]) => `    ${pad(f1((ms / summary.totalMs) * 100), 5)}%  ${k}`),

@@ -21,14 +21,15 @@ export function createTokenServer(): http.Server {
 }
 
 /**
- * TOKEN_WORKERS processes share the port (node:cluster); the default, "auto", is one per core. Each
- * worker then checks signatures and signs tokens on its own event loop (runSignaturesInline): with a
- * process per core, handing that work to libuv's thread pool only adds hand-offs. bench:token on 2 cores
- * with SQLite, ES256 at concurrency 16: one worker with the thread pool 2162-2711 req/s, two workers
- * inline 3411-3693. With fewer workers than cores, the thread pool keeps the other cores busy.
+ * TOKEN_WORKERS processes share the port (node:cluster); the default, "auto", is one per core, at most
+ * 8 (each worker holds its own database connections: up to 4 for reservations and events, and Prisma's).
+ * A worker per core checks signatures and signs tokens on its own event loop (runSignaturesInline):
+ * handing that work to libuv's thread pool would only add hand-offs. bench:token on 2 cores with SQLite,
+ * ES256 at concurrency 16: one worker with the thread pool 2162-2711 req/s, two workers inline
+ * 3411-3693. With fewer workers than cores, the thread pool keeps the other cores busy.
  */
 export function autoWorkers(cores: number): number {
-  return Math.max(1, cores);
+  return Math.min(8, Math.max(1, cores));
 }
 
 function workerCount(): number {
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     await ensureServerKeys();
     if (workers > 1) return supervise(workers, port);
   }
+  // a worker per core has a core to itself; with fewer, the thread pool puts the other cores to work
   runSignaturesInline(workerCount() >= os.availableParallelism());
   const server = createTokenServer();
   // clients keep connections open between token requests

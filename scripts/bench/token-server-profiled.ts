@@ -1,8 +1,11 @@
 // The token server (scripts/token-server.ts's createTokenServer) with a CPU profiler that the benchmark
 // switches on and off over IPC, so the profile covers exactly one timed cell and nothing of start-up or
 // warm-up. Used only by `npm run bench:token` for its profile step; the table measures the real script.
+// One process that checks signatures and signs tokens inline, as each worker of the default (a worker
+// per core) does.
 import fs from "node:fs";
 import { Session } from "node:inspector";
+import { runSignaturesInline } from "../../lib/oauth/assertion";
 import { ensureServerKeys } from "../../lib/oauth/server-keys";
 import { createTokenServer } from "../token-server";
 
@@ -15,6 +18,7 @@ type Message = { type: "profile-start"; intervalUs: number } | { type: "profile-
 
 async function main(): Promise<void> {
   await ensureServerKeys();
+  runSignaturesInline(true);
   const server = createTokenServer();
   server.keepAliveTimeout = 65_000;
   server.listen(Number(process.env.TOKEN_PORT), () => process.send?.({ type: "listening" }));
