@@ -2,7 +2,6 @@
 // Core 9): exactly one method per request, one the client currently accepts, verified strictly. The
 // outcome names the precise reason for the authentication event; the caller sees only invalid_client.
 import type { JWK } from "jose";
-import { issuer } from "../config";
 import { spaceSeparated } from "../clients/schema";
 import { db, writeEpochOf, type Prisma } from "../db";
 import { jwksHealth, refreshJwks } from "../keys/jwks-uri";
@@ -11,7 +10,7 @@ import { matchSecret } from "../secrets/material";
 import { secretStatus } from "../secrets/status";
 import { ASSERTION_TYPE, checkAssertion, peekAssertion, type AssertionKey, type AudienceForm } from "./assertion";
 import type { AuthMethod } from "./events";
-import { endpointPolicy, tokenEndpointUrl } from "./policy";
+import { endpointPolicy } from "./policy";
 import type { FailureReason } from "./reasons";
 import { reserveJti } from "./replay";
 import { basicCredentials, type BasicCredentials } from "./request";
@@ -216,7 +215,7 @@ export async function authenticateClient(credentials: Credentials, now: Date): P
   }
   const checked = await checkAssertion(
     assertion!,
-    { clientId: client.clientId, issuer: issuer(), tokenEndpoint: tokenEndpointUrl(), audienceCompat: client.audienceCompat, keys, policy, now },
+    { clientId: client.clientId, issuer: policy.issuer, tokenEndpoint: policy.tokenEndpoint, audienceCompat: client.audienceCompat, keys, policy, now },
     { stopAtFirstFailure: true, decoded: peeked! },
   );
   evidence.audienceForm = checked.audienceForm;

@@ -140,7 +140,7 @@ export async function handleTokenRequest(request: OAuthRequest, now = new Date()
   if (resource !== undefined && (!isResourceIndicator(resource) || !client.resources.includes(resource))) return refusedAfterAuth(request, now, auth, "invalid_target");
 
   const policy = await endpointPolicy(now.getTime());
-  const token = await issueAccessToken({ clientId: client.clientId, audience: resource ?? policy.defaultAudience, scope, lifetimeSeconds: policy.tokenLifetimeSeconds, now });
+  const token = await issueAccessToken({ issuer: policy.issuer, clientId: client.clientId, audience: resource ?? policy.defaultAudience, scope, lifetimeSeconds: policy.tokenLifetimeSeconds, now });
   recordAuthEvent(successEvent("token", request, now, auth));
   limiter.recordSuccess(client.clientId, request.address);
   const body: Record<string, unknown> = { access_token: token.accessToken, token_type: "Bearer", expires_in: token.expiresIn };

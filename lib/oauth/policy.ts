@@ -9,6 +9,9 @@ import { ASSERTION_ALGORITHMS } from "./algorithms";
 import type { AssertionPolicy } from "./assertion";
 
 export type EndpointPolicy = AssertionPolicy & {
+  /** the configured issuer and token endpoint URL, read from the environment with the settings (not per request) */
+  issuer: string;
+  tokenEndpoint: string;
   tokenLifetimeSeconds: number;
   defaultAudience: string;
   /** how long a failing jwks_uri's last good key set keeps working */
@@ -18,6 +21,8 @@ export type EndpointPolicy = AssertionPolicy & {
 export const POLICY_CACHE_MS = 5_000;
 const cached = processCache<EndpointPolicy>(POLICY_CACHE_MS, () =>
   getSettings().then((s) => ({
+    issuer: issuer(),
+    tokenEndpoint: tokenEndpointUrl(),
     // organisation policy: only the allowed algorithms (always a subset of the asymmetric ones)
     allowedAlgorithms: s["policy.allowedAlgorithms"].filter((a) => (ASSERTION_ALGORITHMS as readonly string[]).includes(a)),
     maxLifetimeSeconds: s["assertion.maxLifetimeSeconds"],

@@ -34,12 +34,12 @@ export function randomTokenId(): string {
  * jose: one token per request is the endpoint's hot path, and the header and claims are fixed here
  * (their verification, in tests and at introspection, uses jose).
  */
-export async function issueAccessToken(input: { clientId: string; audience: string; scope: string; lifetimeSeconds: number; now: Date }): Promise<IssuedToken> {
+export async function issueAccessToken(input: { issuer: string; clientId: string; audience: string; scope: string; lifetimeSeconds: number; now: Date }): Promise<IssuedToken> {
   const key = await currentSigningKey();
   const iat = Math.floor(input.now.getTime() / 1000);
   const jti = randomTokenId();
   const claims: JWTPayload & { client_id: string; scope?: string } = {
-    iss: issuer(),
+    iss: input.issuer,
     sub: input.clientId,
     aud: input.audience,
     client_id: input.clientId,
