@@ -52,12 +52,22 @@ type Reservation = { clientDbId: string; jti: string; expiresAt: Date; resolve: 
  * Group commit for jti reservations: the reservations that arrive within one turn of the event loop are
  * written in one transaction (one commit, one fsync with SQLite's synchronous=FULL; one round trip with
  * PostgreSQL), and each caller is answered only after that commit, so a reservation is still durable
- * before its token is issued. A (client, jti) repeated within one batch counts once: the first caller
- * gets the database's answer, the others are told it was taken.
+ * before its token is issued. At most `inFlight` batches are written at once (one per connection);
+ * the reservations arriving meanwhile wait and go together in the next batch, rather than queueing as
+ * many small ones. A (client, jti) repeated within one batch counts once: the first caller gets the
+ * database's answer, the others are told it was taken.
  */
-function groupCommit(write: (batch: Reservation[]) => Promise<boolean[]> | boolean[]): (clientDbId: string, jti: string, expiresAt: Date) => Promise<boolean> {
+function groupCommit(write: (batch: Reservation[]) => Promise<boolean[]> | boolean[], inFlight: number): (clientDbId: string, jti: string, expiresAt: Date) => Promise<boolean> {
   let queue: Reservation[] = [];
+  let writing = 0;
+  let scheduled = false;
+  const schedule = () => {
+    if (scheduled || writing >= inFlight || queue.length === 0) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
   const flush = () => {
+    scheduled = false;
     const batch = queue;
     queue = [];
     const first = new Map<string, Reservation>();
@@ -68,6 +78,7 @@ function groupCommit(write: (batch: Reservation[]) => Promise<boolean[]> | boole
       first.set(key, r);
       unique.push(r);
     }
+    writing++;
     Promise.resolve()
       .then(() => write(unique))
       .then(
@@ -78,12 +89,16 @@ function groupCommit(write: (batch: Reservation[]) => Promise<boolean[]> | boole
         (error) => {
           for (const r of batch) r.reject(error);
         },
-      );
+      )
+      .finally(() => {
+        writing--;
+        schedule();
+      });
   };
   return (clientDbId, jti, expiresAt) =>
     new Promise((resolve, reject) => {
-      if (queue.length === 0) setImmediate(flush);
       queue.push({ clientDbId, jti, expiresAt, resolve, reject });
+      schedule();
     });
 }
 
@@ -185,7 +200,8 @@ function sqlite(file: string): HotPath {
   });
   return {
     // better-sqlite3 is synchronous: BEGIN IMMEDIATE … COMMIT for the whole batch, on this thread
-    reserveJti: groupCommit((batch) => whenUnlocked(() => reserveAll.immediate(batch))),
+    // one writer at a time: while a batch waits for the write lock, the next one gathers
+    reserveJti: groupCommit((batch) => whenUnlocked(() => reserveAll.immediate(batch)), 1),
     recordAuthEvents: (rows, usage) => whenUnlocked(() => insertEvents.immediate(rows, usage)),
     async close() {
       connection.close();
@@ -207,8 +223,11 @@ const PG_TYPES: Record<(typeof EVENT_COLUMNS)[number], string> = {
   address: "text",
 };
 
+// per process: the reservations and events of one token server worker, or of the app
+const CONNECTIONS = 4;
+
 function postgres(url: string): HotPath {
-  const pool = new Pool({ connectionString: url, max: 4 });
+  const pool = new Pool({ connectionString: url, max: CONNECTIONS });
   // one statement for a whole batch: a column of values per parameter
   // one statement for the events and their daily roll-ups (a data-modifying WITH runs whether or not it is read)
   const dailyTypes = ["timestamp(3)", "text", "text", "text", "text", "text", "text", "int"];
@@ -247,7 +266,7 @@ function postgres(url: string): HotPath {
       });
       const inserted = new Set(rows.map((r) => `${r.clientId}\u0000${r.jti}`));
       return batch.map((r) => inserted.has(`${r.clientDbId}\u0000${r.jti}`));
-    }),
+    }, CONNECTIONS),
     async recordAuthEvents(rows, usage) {
       const daily = dailyCounts(rows);
       const totals = dayTotals(daily);

@@ -88,8 +88,17 @@ describe("a reservation while another connection is writing", () => {
     for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(answer).toBeUndefined();
+    // reservations keep arriving meanwhile, one turn of the loop apart: each is answered once it is written
+    const later = Array.from({ length: 5 }, () => crypto.randomUUID());
+    const answers: Promise<boolean>[] = [];
+    for (const next of later) {
+      answers.push(reserveJti("client-f", next, expires()));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     await other.rollback();
     expect(await reservation).toBe(true);
+    expect(await Promise.all(answers)).toEqual([true, true, true, true, true]);
+    expect(await db().usedAssertion.count({ where: { clientId: "client-f", jti: { in: [jti, ...later] } } })).toBe(6);
     expect(await reserveJti("client-f", jti, expires())).toBe(false);
   });
 });
