@@ -154,7 +154,9 @@ export function whenUnlocked<T>(write: () => T, waitMs = LOCK_WAIT_MS): Promise<
       try {
         resolve(write());
       } catch (error) {
-        if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() >= deadline) return reject(error);
+        // SQLITE_BUSY, or an extended code of it (SQLITE_BUSY_RECOVERY while another connection recovers the log)
+        const busy = String((error as { code?: unknown }).code ?? "").startsWith("SQLITE_BUSY");
+        if (!busy || Date.now() >= deadline) return reject(error);
         if (++attempts < 8) setImmediate(attempt);
         else setTimeout(attempt, 1);
       }
