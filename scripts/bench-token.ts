@@ -11,7 +11,7 @@
 // (ES256, concurrency 16: what the app would do without its server); profiles the token server on one
 // cell per database and says where its time goes.
 //
-//   npm run bench:token                        everything (about 6 minutes)
+//   npm run bench:token                        everything (about 10 minutes on 2 cores)
 //   npm run bench:token -- --quick             short cells, for a smoke run
 //   options: --sqlite-only | --pg-only   --server token|app|route   --duration S (5)  --warmup S (1)
 //            --concurrency 1,16,64   --methods ES256,RS256,client_secret_basic   --no-profile

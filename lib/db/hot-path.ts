@@ -146,8 +146,8 @@ const LOCK_WAIT_MS = 10_000;
  * the same process (an open Prisma transaction could then never finish), every request would stall.
  * Retries at the next turn of the loop, then every millisecond, for at most 10 s.
  */
-export function whenUnlocked<T>(write: () => T, waitMs = LOCK_WAIT_MS): Promise<T> {
-  const deadline = Date.now() + waitMs;
+function whenUnlocked<T>(write: () => T): Promise<T> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
   return new Promise((resolve, reject) => {
     let attempts = 0;
     const attempt = () => {
